@@ -1,0 +1,520 @@
+"""Load clause_library/ (clauses, document skeletons, samples) into an immutable Library.
+
+Loading never stops at the first problem: every problem is collected with its file and line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from jinja2 import TemplateSyntaxError, nodes
+from jinja2 import meta as jinja_meta
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import BaseModel, ValidationError
+
+from drafting_app.markup import parse_markup, value_token
+from drafting_app.model import ClauseMeta, DocumentMeta, DossierKind, Piece
+from drafting_app.values import coerce_values
+
+M = TypeVar("M", bound=BaseModel)
+
+CLAUSE_META = "clause.toml"
+CLAUSE_TEXT = "text.fr.md"
+CLAUSE_SAMPLE = "sample.toml"
+CLAUSE_EXPECTED = "expected.fr.txt"
+DOCUMENT_META = "document.toml"
+
+#: names every clause may use without declaring them (the dossier, and the clause's lots)
+CLAUSE_CONTEXT = frozenset({"dossier", "buyer", "tender", "subsidy", "lots"})
+#: names every document skeleton may use
+DOCUMENT_CONTEXT = frozenset({"dossier", "buyer", "tender", "subsidy", "document"})
+#: functions the renderer provides to every template
+TEMPLATE_FUNCTIONS = frozenset(
+    {"clauses", "has_clause", "has_clauses", "insertion_hours", "chosen_clause_ids",
+     "derogations"}
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in a file: where (file, line when known) and what to do (French)."""
+
+    path: Path
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where} : {self.message}"
+
+
+class LibraryError(Exception):
+    """Raised when a library cannot be used; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause: its metadata, its wording, its sample values and reviewed rendering."""
+
+    meta: ClauseMeta
+    text: str
+    folder: Path
+    sample_values: Mapping[str, Any]
+    expected: str | None
+    sample_lots: tuple[int, ...] = ()
+
+    @property
+    def id(self) -> str:
+        """The clause's identifier."""
+        return self.meta.id
+
+    @property
+    def text_path(self) -> Path:
+        """The wording file, for messages."""
+        return self.folder / CLAUSE_TEXT
+
+    def sample_kind(self) -> DossierKind:
+        """Which sample dossier renders this clause's sample: subsidy pieces or tender pieces."""
+        subsidy = {Piece.CONVENTION, Piece.CPO}
+        if all(p.piece in subsidy for p in self.meta.placements):
+            return DossierKind.ANNUAL_CONVENTION
+        return DossierKind.TENDER
+
+
+@dataclass(frozen=True)
+class Skeleton:
+    """A document skeleton: the wording and order of one piece (CCAP, RC, convention…)."""
+
+    meta: DocumentMeta
+    text: str
+    folder: Path
+
+    @property
+    def id(self) -> str:
+        """The skeleton's identifier."""
+        return self.meta.id
+
+    @property
+    def text_path(self) -> Path:
+        """The wording file, for messages."""
+        return self.folder / CLAUSE_TEXT
+
+
+@dataclass(frozen=True)
+class Library:
+    """Everything loaded from a clause library folder; immutable once built."""
+
+    root: Path
+    clauses: Mapping[str, Clause]
+    documents: Mapping[str, Skeleton]
+    samples: Mapping[DossierKind, Path] = field(default_factory=lambda: MappingProxyType({}))
+
+    def clause(self, clause_id: str) -> Clause | None:
+        """The clause with this id, or None."""
+        return self.clauses.get(clause_id)
+
+    def documents_for(self, kind: DossierKind) -> list[Skeleton]:
+        """The skeletons that a dossier of this kind generates, in a stable order."""
+        return sorted(
+            (s for s in self.documents.values() if kind in s.meta.kinds), key=lambda s: s.id
+        )
+
+
+# --------------------------------------------------------------------------- locating lines
+
+
+_TABLE_HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\-]+)\s*\]\]?\s*$")
+
+
+def locate(text: str, loc: tuple[int | str, ...]) -> int | None:
+    """The 1-based line in a TOML text that holds the key at a pydantic error location."""
+    lines = text.splitlines()
+    start, end = 0, len(lines)
+    remaining = list(loc)
+    best: int | None = None
+    while remaining:
+        key = remaining.pop(0)
+        if not isinstance(key, str):
+            continue
+        index: int | None = None
+        if remaining and isinstance(remaining[0], int):
+            index = remaining[0]
+            remaining.pop(0)
+        if index is not None:
+            headers = [
+                i for i in range(start, end)
+                if (m := _TABLE_HEADER.match(lines[i])) and m.group(1).split(".")[-1] == key
+            ]
+            if index < len(headers):
+                start = headers[index]
+                best = start + 1
+                following = [
+                    i for i in range(start + 1, end) if _TABLE_HEADER.match(lines[i])
+                ]
+                end = following[0] if following else end
+                start += 1
+                continue
+            # an inline array: point at the key itself
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for i in range(start, end):
+            if pattern.match(lines[i]):
+                best = i + 1
+                start = i
+                break
+        else:
+            header = re.compile(rf"^\s*\[\[?\s*{re.escape(key)}\s*\]\]?\s*$")
+            for i in range(start, end):
+                if header.match(lines[i]):
+                    best = i + 1
+                    start = i + 1
+                    break
+    return best
+
+
+Location = tuple[int | str, ...]
+
+
+def describe_validation_error(error: ValidationError) -> Iterator[tuple[Location, str]]:
+    """Each pydantic error as (location, French message)."""
+    for item in error.errors(include_url=False):
+        loc = tuple(item["loc"])
+        yield loc, french_error(item["type"], item["msg"], item.get("ctx") or {})
+
+
+def french_error(kind: str, message: str, ctx: Mapping[str, Any]) -> str:
+    """A pydantic error type turned into a French sentence saying what is expected."""
+    expected = ctx.get("expected", "")
+    table = {
+        "missing": "champ obligatoire manquant",
+        "extra_forbidden": "clé inconnue : supprimez-la ou corrigez son nom",
+        "string_type": "un texte est attendu",
+        "int_type": "un nombre entier est attendu",
+        "int_parsing": "un nombre entier est attendu",
+        "bool_type": "true ou false est attendu",
+        "bool_parsing": "true ou false est attendu",
+        "decimal_parsing": "un nombre est attendu",
+        "decimal_type": "un nombre est attendu",
+        "date_type": "une date au format AAAA-MM-JJ est attendue",
+        "date_parsing": "une date au format AAAA-MM-JJ est attendue",
+        "date_from_datetime_parsing": "une date au format AAAA-MM-JJ est attendue",
+        "list_type": "une liste est attendue",
+        "tuple_type": "une liste est attendue",
+        "dict_type": "une table est attendue",
+        "model_type": "une table est attendue",
+        "enum": f"valeur inconnue ; valeurs possibles : {expected}",
+        "literal_error": f"valeur attendue : {expected}",
+        "string_pattern_mismatch": "format incorrect (motif attendu : "
+        f"{ctx.get('pattern', '')})",
+        "string_too_short": "ce texte ne peut pas être vide",
+        "too_short": "la liste ne peut pas être vide",
+        "greater_than_equal": f"la valeur doit être au moins {ctx.get('ge', '')}",
+        "less_than_equal": f"la valeur doit être au plus {ctx.get('le', '')}",
+        "decimal_max_places": "deux décimales au plus",
+        "decimal_max_digits": "nombre trop grand",
+        "value_error": message.removeprefix("Value error, "),
+        "assertion_error": message,
+    }
+    return table.get(kind, message)
+
+
+def format_loc(loc: tuple[int | str, ...]) -> str:
+    """A pydantic location as a readable field path: `lots[2].estimated_amount`."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _read_toml(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], str] | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(Problem(path, None, "fichier manquant"))
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(path, None, f"fichier illisible ({exc}) : enregistrez-le en UTF-8"))
+        return None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        line = int(match.group(1)) if match else None
+        problems.append(Problem(path, line, f"syntaxe TOML incorrecte ({exc})"))
+        return None
+
+
+def _read_text(path: Path, problems: list[Problem]) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(Problem(path, None, "fichier manquant"))
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(path, None, f"fichier illisible ({exc}) : enregistrez-le en UTF-8"))
+    return None
+
+
+def _validate(
+    model: type[M], data: dict[str, Any], text: str, path: Path, problems: list[Problem]
+) -> M | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for loc, message in describe_validation_error(exc):
+            field_path = format_loc(loc)
+            prefix = f"« {field_path} » : " if field_path else ""
+            problems.append(Problem(path, locate(text, loc), prefix + message))
+        return None
+
+
+# --------------------------------------------------------------------------- template analysis
+
+_STATEMENT_LINE = re.compile(r"^[ \t]*(?:\{%.*?%\}[ \t]*)+\n", re.M)
+
+
+def prepare_source(source: str) -> str:
+    """Make a line holding only statements (`{% for … %}`) vanish when rendered.
+
+    Jinja's `trim_blocks` would also eat the newline after a tag that ends a line of text
+    (`… défavorisés{% endif %}`), gluing two paragraphs together; this only touches lines
+    made of statements alone. The newline is kept inside a comment so line numbers stay true.
+    """
+    return _STATEMENT_LINE.sub(lambda m: m.group(0)[:-1] + "{#\n#}", source)
+
+
+
+def template_names(env: SandboxedEnvironment, source: str) -> dict[str, int]:
+    """Names a template reads from its context, each with the first line that reads it."""
+    ast = env.parse(source)
+    undeclared = jinja_meta.find_undeclared_variables(ast)
+    found: dict[str, int] = {}
+    for name in ast.find_all(nodes.Name):
+        if name.ctx == "load" and name.name in undeclared and name.name not in found:
+            found[name.name] = name.lineno
+    return found
+
+
+def neutralise_jinja(source: str) -> tuple[str, list[int]]:
+    """The wording with Jinja tags removed, and the source line of each remaining line.
+
+    Values become a token; a line holding only a statement (`{% for %}`) disappears, as it
+    does when rendering, so that a loop inside a table or a list stays one block.
+    """
+
+    def blank(match: re.Match[str]) -> str:
+        return "\n" * match.group(0).count("\n")
+
+    text = re.sub(r"\{#.*?#\}", blank, source, flags=re.S)
+    text = re.sub(r"\{%.*?%\}", lambda m: "\ue002" + blank(m), text, flags=re.S)
+    text = re.sub(r"\{\{.*?\}\}", lambda m: value_token(0) + blank(m), text, flags=re.S)
+    branch = re.compile(r"^\s*\{%-?\s*(else|elif)\b")
+    kept: list[str] = []
+    origin: list[int] = []
+    source_lines = source.split("\n")
+    for number, line in enumerate(text.split("\n"), start=1):
+        if "\ue002" in line and not line.replace("\ue002", "").strip():
+            # another branch starts: what precedes it never stands next to what follows
+            if number <= len(source_lines) and branch.match(source_lines[number - 1]):
+                kept.append("")
+                origin.append(number)
+            continue
+        kept.append(line.replace("\ue002", ""))
+        origin.append(number)
+    return "\n".join(kept), origin
+
+
+def check_template(
+    env: SandboxedEnvironment,
+    source: str,
+    path: Path,
+    declared: set[str],
+    context: frozenset[str],
+    problems: list[Problem],
+) -> bool:
+    """Check Jinja syntax, declared/used variables and markup; True when it can be rendered."""
+    try:
+        used = template_names(env, source)
+        env.compile(prepare_source(source))  # also catches unknown filters and tests
+    except TemplateSyntaxError as exc:
+        problems.append(Problem(path, exc.lineno, f"erreur de syntaxe Jinja : {exc.message}"))
+        return False
+    allowed = declared | context | TEMPLATE_FUNCTIONS
+    for name, line in sorted(used.items(), key=lambda item: item[1]):
+        if name not in allowed:
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"la variable « {name} » est utilisée mais n’est pas déclarée dans "
+                    f"{CLAUSE_META} : déclarez-la ([[variables]]) ou corrigez son nom",
+                )
+            )
+    neutral, origin = neutralise_jinja(source)
+    _, markup_problems = parse_markup(neutral, ["x"])
+    for markup_problem in markup_problems:
+        source_line = (
+            origin[markup_problem.line - 1] if markup_problem.line <= len(origin) else None
+        )
+        problems.append(Problem(path, source_line, markup_problem.message))
+    return not markup_problems
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_clause(
+    folder: Path, env: SandboxedEnvironment, problems: list[Problem]
+) -> Clause | None:
+    """Load and check one clause folder; append every problem; None when unusable."""
+    before = len(problems)
+    meta_path = folder / CLAUSE_META
+    meta: ClauseMeta | None = None
+    read = _read_toml(meta_path, problems)
+    if read is not None:
+        meta = _validate(ClauseMeta, read[0], read[1], meta_path, problems)
+        if meta is not None and meta.id != folder.name:
+            problems.append(
+                Problem(
+                    meta_path,
+                    locate(read[1], ("id",)),
+                    f"l’identifiant « {meta.id} » doit être le nom du dossier « {folder.name} »",
+                )
+            )
+    text = _read_text(folder / CLAUSE_TEXT, problems)
+    sample_path = folder / CLAUSE_SAMPLE
+    sample = _read_toml(sample_path, problems)
+    sample_values: dict[str, Any] = {}
+    sample_lots: tuple[int, ...] = ()
+    if sample is not None:
+        unknown = set(sample[0]) - {"values", "lots"}
+        for key in sorted(unknown):
+            problems.append(
+                Problem(sample_path, locate(sample[1], (key,)), f"clé inconnue « {key} »")
+            )
+        raw_lots = sample[0].get("lots", [])
+        if isinstance(raw_lots, list) and all(isinstance(n, int) for n in raw_lots):
+            sample_lots = tuple(raw_lots)
+        else:
+            problems.append(Problem(sample_path, locate(sample[1], ("lots",)),
+                                    "« lots » doit être une liste de numéros de lots"))
+        raw_values = sample[0].get("values", {})
+        if isinstance(raw_values, dict):
+            sample_values = raw_values
+        else:
+            problems.append(Problem(sample_path, locate(sample[1], ("values",)),
+                                    "« values » doit être une table [values]"))
+    expected_path = folder / CLAUSE_EXPECTED
+    expected = expected_path.read_text(encoding="utf-8") if expected_path.exists() else None
+    if meta is not None and text is not None:
+        declared = {v.name for v in meta.variables}
+        check_template(env, text, folder / CLAUSE_TEXT, declared, CLAUSE_CONTEXT, problems)
+        try:
+            used = set(template_names(env, text))
+        except TemplateSyntaxError:
+            used = declared
+        for variable in meta.variables:
+            if variable.name not in used:
+                problems.append(
+                    Problem(
+                        meta_path,
+                        locate(read[1], ("variables", meta.variables.index(variable), "name"))
+                        if read
+                        else None,
+                        f"la variable « {variable.name} » est déclarée mais le texte ne "
+                        "l’utilise pas : supprimez-la ou utilisez-la",
+                    )
+                )
+        if sample is not None:
+            _, value_problems = coerce_values(meta.variables, sample_values)
+            for value_problem in value_problems:
+                problems.append(
+                    Problem(
+                        sample_path,
+                        locate(sample[1], ("values", value_problem.name)),
+                        f"valeur d’exemple « {value_problem.name} » : {value_problem.message}",
+                    )
+                )
+    usable = meta is not None and text is not None and len(problems) == before
+    if expected is None:
+        # still usable, so that its sample can be rendered for review; but the library is
+        # not valid until a reviewed text is stored
+        problems.append(
+            Problem(
+                expected_path,
+                None,
+                "rendu relu manquant : lancez « clausier library golden --write "
+                f"{folder.name} », relisez le texte produit, puis gardez-le",
+            )
+        )
+    if not usable or meta is None or text is None:
+        return None
+    return Clause(meta, text, folder, MappingProxyType(sample_values), expected, sample_lots)
+
+
+def load_skeleton(
+    folder: Path, env: SandboxedEnvironment, problems: list[Problem]
+) -> Skeleton | None:
+    """Load and check one document skeleton folder."""
+    before = len(problems)
+    meta_path = folder / DOCUMENT_META
+    read = _read_toml(meta_path, problems)
+    meta = _validate(DocumentMeta, read[0], read[1], meta_path, problems) if read else None
+    if meta is not None and read is not None and meta.id != folder.name:
+        problems.append(Problem(meta_path, locate(read[1], ("id",)),
+                                f"l’identifiant « {meta.id} » doit être le nom du dossier"))
+    text = _read_text(folder / CLAUSE_TEXT, problems)
+    if text is not None:
+        check_template(env, text, folder / CLAUSE_TEXT, set(), DOCUMENT_CONTEXT, problems)
+    if meta is None or text is None or len(problems) > before:
+        return None
+    return Skeleton(meta, text, folder)
+
+
+def load_library(root: Path, env: SandboxedEnvironment) -> tuple[Library, list[Problem]]:
+    """Load a library folder; the Library holds every usable clause, the list every problem."""
+    problems: list[Problem] = []
+    if not root.is_dir():
+        problems.append(Problem(root, None, "dossier de bibliothèque introuvable"))
+        return Library(root, MappingProxyType({}), MappingProxyType({})), problems
+    clauses: dict[str, Clause] = {}
+    for folder in _folders(root / "clauses", problems):
+        clause = load_clause(folder, env, problems)
+        if clause is not None:
+            clauses[clause.id] = clause
+    documents: dict[str, Skeleton] = {}
+    for folder in _folders(root / "documents", problems):
+        skeleton = load_skeleton(folder, env, problems)
+        if skeleton is not None:
+            documents[skeleton.id] = skeleton
+    samples: dict[DossierKind, Path] = {}
+    for kind, name in ((DossierKind.TENDER, "marche_public.json"),
+                       (DossierKind.ANNUAL_CONVENTION, "subvention.json")):
+        path = root / "samples" / name
+        if path.exists():
+            samples[kind] = path
+        elif clauses:
+            problems.append(Problem(path, None, "dossier d’exemple manquant pour les rendus relus"))
+    return (
+        Library(root, MappingProxyType(clauses), MappingProxyType(documents),
+                MappingProxyType(samples)),
+        problems,
+    )
+
+
+def _folders(parent: Path, problems: list[Problem]) -> list[Path]:
+    if not parent.is_dir():
+        problems.append(Problem(parent, None, "dossier manquant dans la bibliothèque"))
+        return []
+    return sorted(p for p in parent.iterdir() if p.is_dir() and not p.name.startswith("."))

@@ -1,0 +1,452 @@
+"""Pydantic models for every file boundary: clause metadata, document skeletons and dossiers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+SCHEMA_VERSION: Literal[1] = 1
+
+
+class Strict(BaseModel):
+    """Base of every file model: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# --------------------------------------------------------------------------- shared types
+
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")]
+NonEmpty = Annotated[str, StringConstraints(min_length=1)]
+Amount = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=14, decimal_places=2),
+    PlainSerializer(lambda d: str(d), return_type=str, when_used="json"),
+]
+Siret = Annotated[str, StringConstraints(pattern=r"^\d{14}$")]
+Rna = Annotated[str, StringConstraints(pattern=r"^W\d{9}$")]
+
+
+class ClauseStatus(StrEnum):
+    """Review status of a clause (design.md)."""
+
+    DRAFT = "brouillon"
+    TO_REVIEW = "à valider"
+    VALIDATED = "validé"
+    OBSOLETE = "obsolète"
+
+
+class Piece(StrEnum):
+    """Documents a clause can belong in."""
+
+    RC = "rc"
+    CCAP = "ccap"
+    AE = "ae"
+    CCTP = "cctp"
+    AVIS = "avis"
+    ANNEXE_SOCIALE = "annexe_sociale"
+    MEMOIRE = "memoire"
+    CONVENTION = "convention"
+    CPO = "cpo"
+
+
+class VariableType(StrEnum):
+    """Types a clause variable can take; each maps to a form widget and a validator."""
+
+    TEXT = "texte"
+    LONG_TEXT = "texte_long"
+    INTEGER = "entier"
+    DECIMAL = "decimal"
+    MONEY = "montant"
+    PERCENT = "pourcentage"
+    DATE = "date"
+    BOOLEAN = "booleen"
+    CHOICE = "choix"
+    LIST = "liste"
+
+
+# --------------------------------------------------------------------------- clause files
+
+
+class LegalReference(Strict):
+    """An article of a legal text, with the date the reference was last checked."""
+
+    article: NonEmpty
+    text: NonEmpty
+    checked: dt.date
+    note: str = ""
+
+    def label(self) -> str:
+        """The reference as cited in documents and findings, e.g. `CCP art. L2112-2`."""
+        return f"{self.text} art. {self.article}"
+
+
+class Placement(Strict):
+    """Where a clause goes: a document and a part of it (a skeleton slot)."""
+
+    piece: Piece
+    part: Identifier
+
+
+class Variable(Strict):
+    """A typed value the buyer fills in for a clause."""
+
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+    type: VariableType
+    label: NonEmpty
+    help: str = ""
+    default: Any = None
+    min: Decimal | None = None
+    max: Decimal | None = None
+    choices: tuple[NonEmpty, ...] = ()
+    required: bool = True
+
+    @model_validator(mode="after")
+    def _choices_only_for_choice(self) -> Variable:
+        if self.type is VariableType.CHOICE and not self.choices:
+            raise ValueError("une variable de type « choix » doit lister ses choix (choices)")
+        if self.type is not VariableType.CHOICE and self.choices:
+            raise ValueError("seule une variable de type « choix » peut avoir des choix")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min est supérieur à max")
+        return self
+
+
+class ReviewEntry(Strict):
+    """One review decision recorded in a clause's own file."""
+
+    who: NonEmpty
+    when: dt.date
+    decision: ClauseStatus
+    comment: str = ""
+    version: int = Field(ge=1)
+
+
+class ClauseMeta(Strict):
+    """The metadata file (`clause.toml`) of a clause folder."""
+
+    id: Identifier
+    title: NonEmpty
+    category: Identifier
+    version: int = Field(ge=1)
+    status: ClauseStatus
+    placements: tuple[Placement, ...] = Field(min_length=1)
+    references: tuple[LegalReference, ...] = ()
+    variables: tuple[Variable, ...] = ()
+    note: NonEmpty
+    summary: str = ""
+    derogates: tuple[NonEmpty, ...] = ()
+    keywords: tuple[str, ...] = ()
+    history: tuple[ReviewEntry, ...] = ()
+
+    @field_validator("variables")
+    @classmethod
+    def _unique_names(cls, variables: tuple[Variable, ...]) -> tuple[Variable, ...]:
+        seen: set[str] = set()
+        for variable in variables:
+            if variable.name in seen:
+                raise ValueError(f"la variable « {variable.name} » est déclarée deux fois")
+            seen.add(variable.name)
+        return variables
+
+
+class DocumentMeta(Strict):
+    """The metadata file (`document.toml`) of a document skeleton."""
+
+    id: Identifier
+    piece: Piece
+    title: NonEmpty
+    short_title: NonEmpty
+    kinds: tuple[DossierKind, ...] = Field(min_length=1)
+    filename: NonEmpty
+    version: int = Field(ge=1)
+    status: ClauseStatus
+    references: tuple[LegalReference, ...] = ()
+    note: str = ""
+
+    @field_validator("filename")
+    @classmethod
+    def _safe_filename(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", value):
+            raise ValueError("le nom de fichier ne peut contenir que lettres, chiffres, - et _")
+        return value
+
+
+# --------------------------------------------------------------------------- dossier
+
+
+class DossierKind(StrEnum):
+    """What the dossier produces."""
+
+    TENDER = "marche_public"
+    ANNUAL_CONVENTION = "convention_annuelle"
+    CPO = "cpo"
+
+
+class BuyerKind(StrEnum):
+    """Kind of public body; it drives EU thresholds and payment deadlines."""
+
+    COMMUNE = "commune"
+    EPCI = "epci"
+    DEPARTEMENT = "departement"
+    REGION = "region"
+    LOCAL_PUBLIC_BODY = "etablissement_public_local"
+    STATE = "etat"
+    STATE_PUBLIC_BODY = "etablissement_public_etat"
+    HEALTH_PUBLIC_BODY = "etablissement_public_sante"
+    PUBLIC_COMPANY = "entreprise_publique"
+    OTHER = "autre"
+
+
+class ContractKind(StrEnum):
+    """Kind of public contract (CCP L1111-2 to L1111-4)."""
+
+    WORKS = "travaux"
+    SUPPLIES = "fournitures"
+    SERVICES = "services"
+
+
+class Procedure(StrEnum):
+    """Award procedures."""
+
+    NO_ADVERTISING = "sans_publicite_ni_mise_en_concurrence"
+    ADAPTED = "procedure_adaptee"
+    OPEN_TENDER = "appel_offres_ouvert"
+    RESTRICTED_TENDER = "appel_offres_restreint"
+    NEGOTIATED = "procedure_avec_negociation"
+    COMPETITIVE_DIALOGUE = "dialogue_competitif"
+
+
+FORMALISED_PROCEDURES = frozenset(
+    {
+        Procedure.OPEN_TENDER,
+        Procedure.RESTRICTED_TENDER,
+        Procedure.NEGOTIATED,
+        Procedure.COMPETITIVE_DIALOGUE,
+    }
+)
+
+
+class Ccag(StrEnum):
+    """The six CCAG approved by the arrêtés of 30 March 2021."""
+
+    WORKS = "CCAG-Travaux"
+    SUPPLIES_SERVICES = "CCAG-FCS"
+    INTELLECTUAL = "CCAG-PI"
+    ICT = "CCAG-TIC"
+    INDUSTRIAL = "CCAG-MI"
+    PROJECT_MANAGEMENT = "CCAG-MOE"
+
+
+class CriterionKind(StrEnum):
+    """What an award criterion measures."""
+
+    PRICE = "prix"
+    COST = "cout"
+    TECHNICAL = "technique"
+    ENVIRONMENTAL = "environnemental"
+    SOCIAL = "social"
+    OTHER = "autre"
+
+
+class Address(Strict):
+    """A postal address."""
+
+    street: NonEmpty
+    postcode: Annotated[str, StringConstraints(pattern=r"^\d{5}$")]
+    city: NonEmpty
+
+    def one_line(self) -> str:
+        """The address on one line, as in a document heading."""
+        return f"{self.street}, {self.postcode} {self.city}"
+
+
+class Person(Strict):
+    """Someone who signs: name and capacity."""
+
+    name: NonEmpty
+    title: NonEmpty
+
+
+class Buyer(Strict):
+    """The public body that buys or grants."""
+
+    name: NonEmpty
+    kind: BuyerKind
+    address: Address
+    siret: Siret
+    signatory: Person
+    operating_expenditure_over_60m: bool = False
+
+
+class Lot(Strict):
+    """A lot of a tender, with its estimated amount excluding VAT."""
+
+    number: int = Field(ge=1)
+    title: NonEmpty
+    estimated_amount: Amount
+    description: str = ""
+
+
+class Criterion(Strict):
+    """An award criterion with its weight in percent (None: order of importance)."""
+
+    name: NonEmpty
+    kind: CriterionKind
+    weight: Annotated[Decimal, Field(ge=0, le=100)] | None = None
+    description: str = ""
+
+
+class Tender(Strict):
+    """The parts of a dossier that a public contract needs."""
+
+    object: NonEmpty
+    reference: NonEmpty
+    contract_kind: ContractKind
+    procedure: Procedure
+    launch_date: dt.date
+    duration_months: int = Field(ge=1, le=120)
+    ccag: Ccag
+    lots: tuple[Lot, ...] = ()
+    no_lots_reason: str = ""
+    criteria: tuple[Criterion, ...] = ()
+    social_condition_exception: str = ""
+
+    @field_validator("lots")
+    @classmethod
+    def _lot_numbers(cls, lots: tuple[Lot, ...]) -> tuple[Lot, ...]:
+        numbers = [lot.number for lot in lots]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError("deux lots portent le même numéro")
+        return lots
+
+    def total_amount(self) -> Decimal:
+        """The estimated value of the whole contract, all lots added (HT)."""
+        return sum((lot.estimated_amount for lot in self.lots), Decimal(0))
+
+
+class Association(Strict):
+    """The association that receives a subsidy."""
+
+    name: NonEmpty
+    siret: Siret
+    rna: Rna
+    address: Address
+    representative: Person
+    object: str = ""
+
+
+class Indicator(Strict):
+    """How an objective is measured."""
+
+    name: NonEmpty
+    target: NonEmpty
+
+
+class Objective(Strict):
+    """An objective of the subsidised project, with its indicators."""
+
+    title: NonEmpty
+    description: str = ""
+    indicators: tuple[Indicator, ...] = ()
+
+
+class Payment(Strict):
+    """One instalment of a subsidy."""
+
+    label: NonEmpty
+    amount: Amount
+    due: NonEmpty
+
+
+class Subsidy(Strict):
+    """The parts of a dossier that a subsidy convention needs."""
+
+    association: Association
+    project_title: NonEmpty
+    project_description: str = ""
+    start_date: dt.date
+    duration_years: int = Field(ge=1, le=10)
+    annual_amount: Amount
+    objectives: tuple[Objective, ...] = ()
+    payments: tuple[Payment, ...] = ()
+    reference: NonEmpty
+
+    def total_amount(self) -> Decimal:
+        """The subsidy over the whole convention."""
+        return self.annual_amount * self.duration_years
+
+    @property
+    def end_date(self) -> dt.date:
+        """The last day the convention covers (inclusive)."""
+        start = self.start_date
+        year = start.year + self.duration_years
+        day = min(start.day, 28) if start.month == 2 else start.day
+        return start.replace(year=year, day=day) - dt.timedelta(days=1)
+
+
+class ChosenClause(Strict):
+    """A clause of the library chosen for this dossier, with the buyer's values."""
+
+    id: Identifier
+    values: dict[str, Any] = Field(default_factory=dict)
+    lots: tuple[int, ...] = ()
+
+
+class Dossier(Strict):
+    """The user's case: everything needed to generate its documents."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    kind: DossierKind
+    title: NonEmpty
+    buyer: Buyer
+    tender: Tender | None = None
+    subsidy: Subsidy | None = None
+    clauses: tuple[ChosenClause, ...] = ()
+
+    @model_validator(mode="after")
+    def _parts_match_kind(self) -> Dossier:
+        if self.kind is DossierKind.TENDER:
+            if self.tender is None:
+                raise ValueError("un dossier de marché public doit avoir une partie « tender »")
+            if self.subsidy is not None:
+                raise ValueError("un dossier de marché public n’a pas de partie « subsidy »")
+        else:
+            if self.subsidy is None:
+                raise ValueError("un dossier de subvention doit avoir une partie « subsidy »")
+            if self.tender is not None:
+                raise ValueError("un dossier de subvention n’a pas de partie « tender »")
+        return self
+
+    @field_validator("clauses")
+    @classmethod
+    def _unique_clauses(cls, clauses: tuple[ChosenClause, ...]) -> tuple[ChosenClause, ...]:
+        ids = [clause.id for clause in clauses]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"clause choisie deux fois : {', '.join(duplicates)}")
+        return clauses
+
+    @property
+    def reference(self) -> str:
+        """The reference printed in headers: the tender's or the convention's."""
+        if self.tender is not None:
+            return self.tender.reference
+        assert self.subsidy is not None
+        return self.subsidy.reference
+
+
+DocumentMeta.model_rebuild()

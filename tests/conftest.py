@@ -1,0 +1,35 @@
+"""Shared fixtures: the shipped library, its renderer and the examples."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from drafting_app.library import Library, load_library
+from drafting_app.render import Formats, Renderer, make_environment
+
+ROOT = Path(__file__).resolve().parent.parent
+LIBRARY = ROOT / "clause_library"
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="session")
+def formats() -> Formats:
+    return Formats()
+
+
+@pytest.fixture(scope="session")
+def renderer(formats: Formats) -> Renderer:
+    env = make_environment(formats)
+    library, problems = load_library(LIBRARY, env)
+    assert problems == [], "\n".join(str(p) for p in problems)
+    return Renderer(library, env)
+
+
+@pytest.fixture(scope="session")
+def library(renderer: Renderer) -> Library:
+    return renderer.library
