@@ -1,0 +1,71 @@
+"""Legal checks: small pure functions from a dossier to findings, run in a fixed order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from drafting_app.checks.findings import Finding, Severity
+from drafting_app.checks.legal_data import LegalData, load_legal_data
+from drafting_app.checks.subsidy import SUBSIDY_CHECKS
+from drafting_app.checks.tender import TENDER_CHECKS
+from drafting_app.library import Library
+from drafting_app.model import Dossier
+from drafting_app.values import coerce_values
+
+__all__ = [
+    "Finding",
+    "LegalData",
+    "Severity",
+    "load_legal_data",
+    "run_checks",
+]
+
+Check = Callable[[Dossier, LegalData], Iterator[Finding]]
+
+
+def check_chosen_clauses(dossier: Dossier, library: Library) -> Iterator[Finding]:
+    """Every chosen clause exists, fits the dossier, has valid values and a known status."""
+    for index, chosen in enumerate(dossier.clauses):
+        clause = library.clause(chosen.id)
+        where = f"clauses[{index}]"
+        if clause is None:
+            yield Finding(
+                "CLAUSE_INCONNUE", Severity.ERROR,
+                f"La clause « {chosen.id} » n’existe pas dans la bibliothèque : retirez-la du "
+                "dossier ou vérifiez son identifiant (clausier clauses search).",
+                "", f"{where}.id",
+            )
+            continue
+        _, problems = coerce_values(clause.meta.variables, chosen.values)
+        for problem in problems:
+            yield Finding(
+                "VALEUR_CLAUSE", Severity.ERROR,
+                f"Clause « {clause.meta.title} », « {problem.name} » : {problem.message}.",
+                "", f"{where}.values.{problem.name}",
+            )
+        if dossier.tender is not None:
+            numbers = {lot.number for lot in dossier.tender.lots}
+            for lot in chosen.lots:
+                if lot not in numbers:
+                    yield Finding(
+                        "LOT_INCONNU", Severity.ERROR,
+                        f"La clause « {clause.meta.title} » vise le lot {lot}, qui n’existe pas.",
+                        "", f"{where}.lots",
+                    )
+        if clause.meta.status.value != "validé":
+            yield Finding(
+                "CLAUSE_NON_VALIDEE", Severity.INFO,
+                f"La clause « {clause.meta.title} » est au statut « {clause.meta.status.value} » : "
+                "faites relire sa rédaction par votre service juridique avant publication.",
+                "", f"{where}.id",
+            )
+
+
+def run_checks(dossier: Dossier, library: Library, legal: LegalData) -> list[Finding]:
+    """Every finding for a dossier: errors first, then warnings, then information."""
+    checks: tuple[Check, ...] = TENDER_CHECKS if dossier.tender is not None else SUBSIDY_CHECKS
+    findings = list(check_chosen_clauses(dossier, library))
+    for check in checks:
+        findings.extend(check(dossier, legal))
+    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+    return sorted(findings, key=lambda f: order[f.severity])
