@@ -20,7 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from drafting_app.document import Block, Document, DocumentInfo
 from drafting_app.library import Clause, Library, Problem, Skeleton, prepare_source
-from drafting_app.markup import parse_markup, value_token
+from drafting_app.markup import french_typography, parse_markup, value_token
 from drafting_app.model import ChosenClause, Dossier, Lot, Piece
 from drafting_app.values import coerce_values
 from drafting_app.vocabulary import label_of
@@ -320,9 +320,10 @@ def document_info(skeleton: Skeleton, dossier: Dossier) -> DocumentInfo:
     else:
         assert dossier.subsidy is not None
         subtitle = dossier.subsidy.project_title
+    title = french_typography(skeleton.meta.title)
     return DocumentInfo(
-        title=skeleton.meta.title,
-        subject=f"{skeleton.meta.short_title} – {subtitle}",
+        title=title,
+        subject=f"{french_typography(skeleton.meta.short_title)} – {subtitle}",
         author=dossier.buyer.name,
         reference=dossier.reference,
         buyer=dossier.buyer.name,

@@ -35,3 +35,30 @@ def test_a_drifted_sample_is_caught(renderer: Renderer, library: Library) -> Non
     assert drifted != actual
     assert "-| 1 | Entretien des parcs, jardins et cimetières | 207 heures |" in golden_diff(
         drifted, actual, clause.folder)
+
+
+def test_alternative_values_take_the_other_branches(renderer: Renderer, library: Library) -> None:
+    from drafting_app.export_text import blocks_to_text
+    from drafting_app.model import ChosenClause
+
+    clause = library.clause("commerce-equitable-label")
+    assert clause is not None
+    samples, _ = load_samples(library)
+    dossier = samples.for_clause(clause)
+    assert dossier is not None
+    chosen = ChosenClause(id=clause.id, values={
+        "produits": ["bananes"], "preuve": "label accepté comme moyen de preuve",
+        "environnement": False})
+    text = blocks_to_text(renderer.render_clause(clause, dossier, chosen))
+    assert "- bananes." in text
+    assert "par tout moyen\u202f; la détention d’un label de commerce équitable ou de tout" in text
+    assert "5. les produits sont tracés jusqu’aux organisations de producteurs." in text
+    assert "biodiversité" not in text
+
+    reserved = library.clause("lot-reserve-siae")
+    assert reserved is not None and dossier.tender is not None
+    both = ChosenClause(id=reserved.id, lots=(1, 2))
+    text = blocks_to_text(renderer.render_clause(reserved, dossier, both))
+    assert "les lots suivants sont réservés" in text
+    assert "- lot n°\u00a01\u00a0: Entretien des parcs, jardins et cimetières\u202f;" in text
+    assert "pour ces lots" in text

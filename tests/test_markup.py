@@ -71,10 +71,15 @@ def test_french_typography_on_wording_only() -> None:
     assert blocks == (Paragraph((Run("Valeur\u00a0: a ; b : 'c'"),)),)
 
 
+def test_no_break_before_percent_and_euro_and_after_numero() -> None:
+    assert french_typography("au moins 50 % et 40 € ; lot n° 2") == (
+        "au moins 50\u00a0% et 40\u00a0€\u202f; lot n°\u00a02")
+
+
 def test_escapes() -> None:
     blocks, problems = parse_markup("CERFA n° 15059\\*02 \\# \\| fin")
     assert problems == []
-    assert blocks == (Paragraph((Run("CERFA n° 15059*02 # | fin"),)),)
+    assert blocks == (Paragraph((Run("CERFA n°\u00a015059*02 # | fin"),)),)
 
 
 def test_line_break_with_backslash() -> None:
