@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from drafting_app.export_html import blocks_to_html
 from drafting_app.library import Clause, Problem
 from drafting_app.markup import french_typography
 from drafting_app.render import Renderer, RenderError
-from drafting_app.samples import SampleDossiers, load_samples, render_sample
+from drafting_app.samples import SampleDossiers, load_samples
 from drafting_app.search import search_clauses
 
 CLAUSE_ID_ROLE = Qt.ItemDataRole.UserRole
@@ -127,24 +128,29 @@ class MainWindow(QMainWindow):
         """A clause's card: title, status, legal basis, note to the buyer, sample rendering."""
         _ = self._
         meta = clause.meta
-        try:
-            dossier = self.samples.for_clause(clause)
-            text = (render_sample(self.renderer, clause, self.samples) if dossier
-                    else clause.text)
-        except RenderError as exc:
-            text = "\n".join(str(p) for p in exc.problems)
+        dossier = self.samples.for_clause(clause)
+        if dossier is None:
+            preview = f"<pre>{html.escape(clause.text)}</pre>"
+        else:
+            try:
+                preview = blocks_to_html(self.renderer.render_clause(clause, dossier))
+            except RenderError as exc:
+                preview = "<br>".join(html.escape(str(p)) for p in exc.problems)
         references = "".join(
-            f"<li>{html.escape(r.label())} — {html.escape(r.note)}</li>" for r in meta.references
+            f"<li>{html.escape(r.label())} — {html.escape(french_typography(r.note))}</li>"
+            for r in meta.references
         )
-        body = html.escape(text).replace("\n", "<br>")
+        note = "".join(
+            f"<p>{html.escape(french_typography(' '.join(chunk.split())))}</p>"
+            for chunk in meta.note.strip().split("\n\n")
+        )
         return (
             f"<h2>{html.escape(french_typography(meta.title))}</h2>"
             f"<p><b>{html.escape(_('Statut'))} :</b> {html.escape(meta.status.value)} — "
             f"<b>{html.escape(_('Version'))} :</b> {meta.version} — "
             f"<b>{html.escape(_('Catégorie'))} :</b> {html.escape(meta.category)}</p>"
             f"<h3>{html.escape(_('Fondement juridique'))}</h3><ul>{references}</ul>"
-            f"<h3>{html.escape(_('Note à l’acheteur'))}</h3>"
-            f"<p>{html.escape(meta.note.strip())}</p>"
+            f"<h3>{html.escape(_('Note à l’acheteur'))}</h3>{note}"
             f"<h3>{html.escape(_('Rendu avec les valeurs d’exemple'))}</h3>"
-            f"<p style='font-family: serif'>{body}</p>"
+            f"<div style='margin-left: 12px'>{preview}</div>"
         )

@@ -32,6 +32,9 @@ def test_card_shows_legal_basis_note_and_sample(qtbot: QtBot) -> None:
     assert "CCP art. L2112-2" in text
     assert "facilitateur" in text
     assert "206 heures" in text  # 126 000 € × 70 % × 7 % ÷ 30 €
+    assert "Article 1 – Action d’insertion professionnelle" in text  # rendered, not markup
+    assert "1.1 Volume d’heures d’insertion" in text
+    assert "#" not in text
 
 
 def test_ctrl_f_focuses_search(qtbot: QtBot) -> None:
