@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
+_PACKAGE = Path(__file__).resolve().parent
 
-def _shipped(package: str, folder: str) -> Path:
-    try:
-        location = Path(str(resources.files(package)))
-    except ModuleNotFoundError:
-        location = None
-    if location is not None and location.is_dir():
-        return location
-    return Path(__file__).resolve().parent.parent / folder
+
+def _shipped(folder: str) -> Path:
+    # An installed wheel holds the data inside the package (drafting_app/clause_library);
+    # a source checkout, editable install included, keeps it at the top of the repository.
+    inside = _PACKAGE / folder
+    return inside if inside.is_dir() else _PACKAGE.parent / folder
 
 
 def shipped_library() -> Path:
     """The built-in clause library folder."""
-    return _shipped("drafting_app.clause_library", "clause_library")
+    return _shipped("clause_library")
 
 
 def shipped_layouts() -> Path:
     """The folder of built-in Word layouts (templates_docx/)."""
-    return _shipped("drafting_app.templates_docx", "templates_docx")
+    return _shipped("templates_docx")
 
 
 def default_layout() -> Path:
