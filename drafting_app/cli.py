@@ -7,6 +7,7 @@ import json
 import re
 import sys
 import warnings
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -289,7 +290,19 @@ def cmd_library_check(session: Session, args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     session.say(f"Bibliothèque valide : {len(library.clauses)} clauses, "
                 f"{len(library.documents)} modèles de documents ({library.root}).")
+    _print_counts(session, library)
     return EXIT_OK
+
+
+def _print_counts(session: Session, library: Library) -> None:
+    categories = Counter(c.meta.category for c in library.clauses.values())
+    statuses = Counter(c.meta.status.value for c in library.clauses.values())
+    session.say("Par catégorie : " + ", ".join(f"{k} {v}" for k, v in sorted(categories.items())))
+    session.say("Par statut : " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())))
+    to_check = sorted(c.id for c in library.clauses.values()
+                      if c.meta.status.value == "à vérifier")
+    if to_check:
+        session.say("À vérifier : " + ", ".join(to_check))
 
 
 def cmd_library_golden(session: Session, args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -19,7 +19,15 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ValidationError
 
 from drafting_app.markup import parse_markup, value_token
-from drafting_app.model import ClauseMeta, DocumentMeta, DossierKind, Piece
+from drafting_app.model import (
+    ClauseMeta,
+    ClauseStatus,
+    DocumentMeta,
+    DossierKind,
+    Piece,
+    ReferenceIndex,
+    ReferenceStatus,
+)
 from drafting_app.values import coerce_values
 
 M = TypeVar("M", bound=BaseModel)
@@ -29,6 +37,7 @@ CLAUSE_TEXT = "text.fr.md"
 CLAUSE_SAMPLE = "sample.toml"
 CLAUSE_EXPECTED = "expected.fr.txt"
 DOCUMENT_META = "document.toml"
+REFERENCES_FILE = "legal/references.toml"
 
 #: names every clause may use without declaring them (the dossier, and the clause's lots)
 CLAUSE_CONTEXT = frozenset({"dossier", "buyer", "tender", "subsidy", "lots"})
@@ -118,6 +127,7 @@ class Library:
     clauses: Mapping[str, Clause]
     documents: Mapping[str, Skeleton]
     samples: Mapping[DossierKind, Path] = field(default_factory=lambda: MappingProxyType({}))
+    references: ReferenceIndex | None = None
 
     def clause(self, clause_id: str) -> Clause | None:
         """The clause with this id, or None."""
@@ -506,11 +516,84 @@ def load_library(root: Path, env: SandboxedEnvironment) -> tuple[Library, list[P
             samples[kind] = path
         elif clauses:
             problems.append(Problem(path, None, "dossier d’exemple manquant pour les rendus relus"))
+    references = _load_references(root / REFERENCES_FILE, problems)
+    if references is not None:
+        problems.extend(check_references([*clauses.values(), *documents.values()], references))
+    problems.extend(check_placements(clauses.values(), documents.values(), env))
     return (
         Library(root, MappingProxyType(clauses), MappingProxyType(documents),
-                MappingProxyType(samples)),
+                MappingProxyType(samples), references),
         problems,
     )
+
+
+def _load_references(path: Path, problems: list[Problem]) -> ReferenceIndex | None:
+    read = _read_toml(path, problems)
+    if read is None:
+        return None
+    return _validate(ReferenceIndex, read[0], read[1], path, problems)
+
+
+def check_references(
+    items: Iterable[Clause | Skeleton], index: ReferenceIndex
+) -> list[Problem]:
+    """Every legal reference is backed by the facts file; one marked [U] flags its clause."""
+    problems = []
+    for item in items:
+        meta_path = item.folder / (CLAUSE_META if isinstance(item, Clause) else DOCUMENT_META)
+        text = meta_path.read_text(encoding="utf-8")
+        for position, reference in enumerate(item.meta.references):
+            line = locate(text, ("references", position, "article"))
+            standing = index.status_of(reference.text, reference.article)
+            if standing is None:
+                problems.append(Problem(meta_path, line, (
+                    f"référence « {reference.label()} » absente de {REFERENCES_FILE} : le "
+                    "fichier de faits juridiques ne l’établit pas ; vérifiez le texte et "
+                    "l’article, ou faites d’abord établir ce fait")))
+            elif (standing is ReferenceStatus.TO_CHECK
+                  and item.meta.status is not ClauseStatus.TO_CHECK):
+                problems.append(Problem(meta_path, line, (
+                    f"la référence « {reference.label()} » est à vérifier : le statut doit "
+                    "être « à vérifier » et la note dire ce qu’il faut vérifier")))
+    return problems
+
+
+Slot = tuple[str, str]
+
+
+def skeleton_slots(env: SandboxedEnvironment, skeletons: Iterable[Skeleton]) -> set[Slot]:
+    """The (piece, part) slots that skeletons fill with `clauses(piece, part)`."""
+    slots: set[Slot] = set()
+    for skeleton in skeletons:
+        try:
+            ast = env.parse(skeleton.text)
+        except TemplateSyntaxError:
+            continue
+        for call in ast.find_all(nodes.Call):
+            if (isinstance(call.node, nodes.Name) and call.node.name in ("clauses", "has_clauses")
+                    and len(call.args) >= 2
+                    and all(isinstance(a, nodes.Const) for a in call.args[:2])):
+                slots.add((str(call.args[0].value), str(call.args[1].value)))  # type: ignore[attr-defined]
+    return slots
+
+
+def check_placements(
+    clauses: Iterable[Clause], skeletons: Iterable[Skeleton], env: SandboxedEnvironment
+) -> list[Problem]:
+    """A clause placed in a piece that has a skeleton names a slot that skeleton fills."""
+    skeleton_list = list(skeletons)
+    pieces = {s.meta.piece.value for s in skeleton_list}
+    slots = skeleton_slots(env, skeleton_list)
+    problems = []
+    for clause in clauses:
+        for placement in clause.meta.placements:
+            piece = placement.piece.value
+            if piece in pieces and (piece, placement.part) not in slots:
+                known = ", ".join(sorted(part for p, part in slots if p == piece))
+                problems.append(Problem(clause.folder / CLAUSE_META, None, (
+                    f"emplacement « {piece}/{placement.part} » inconnu : aucun modèle de "
+                    f"document ne l’insère (emplacements de « {piece} » : {known})")))
+    return problems
 
 
 def _folders(parent: Path, problems: list[Problem]) -> list[Path]:

@@ -44,6 +44,7 @@ class ClauseStatus(StrEnum):
     """Review status of a clause (design.md)."""
 
     DRAFT = "brouillon"
+    TO_CHECK = "à vérifier"  # rests on a legal fact that is not verified yet
     TO_REVIEW = "à valider"
     VALIDATED = "validé"
     OBSOLETE = "obsolète"
@@ -84,14 +85,43 @@ class VariableType(StrEnum):
 class LegalReference(Strict):
     """An article of a legal text, with the date the reference was last checked."""
 
-    article: NonEmpty
+    article: str = ""
     text: NonEmpty
     checked: dt.date
     note: str = ""
 
     def label(self) -> str:
         """The reference as cited in documents and findings, e.g. `CCP art. L2112-2`."""
-        return f"{self.text} art. {self.article}"
+        return f"{self.text} art. {self.article}" if self.article else self.text
+
+
+class ReferenceStatus(StrEnum):
+    """How well the facts file backs a legal reference."""
+
+    VERIFIED = "vérifié"
+    TO_CHECK = "à vérifier"
+
+
+class ReferenceEntry(Strict):
+    """Articles of one text that the facts file backs, with their standing."""
+
+    text: NonEmpty
+    status: ReferenceStatus
+    facts: NonEmpty
+    articles: tuple[str, ...] = Field(min_length=1)
+
+
+class ReferenceIndex(Strict):
+    """The references file: every legal reference the library may cite."""
+
+    references: tuple[ReferenceEntry, ...]
+
+    def status_of(self, text: str, article: str) -> ReferenceStatus | None:
+        """The standing of a reference, or None when the facts file does not back it."""
+        for entry in self.references:
+            if entry.text == text and article in entry.articles:
+                return entry.status
+        return None
 
 
 class Placement(Strict):
@@ -262,6 +292,32 @@ class CriterionKind(StrEnum):
     OTHER = "autre"
 
 
+class Reservation(StrEnum):
+    """Reserved contracts and lots (CCP L2113-12 to L2113-15)."""
+
+    DISABLED = "ea_esat"  # L2113-12: entreprises adaptées, ESAT
+    INSERTION = "siae"  # L2113-13: structures d'insertion par l'activité économique
+    BOTH = "ea_esat_siae"  # L2113-14: both together
+    PRISON = "detenus"  # L2113-13-1: work by detainees
+    ESS = "ess"  # L2113-15: ESS enterprises, eligible services only
+
+
+class PriceForm(StrEnum):
+    """How prices move during the contract."""
+
+    FIRM = "ferme"
+    ADJUSTABLE = "actualisable"
+    REVISABLE = "revisable"
+
+
+class Initiative(StrEnum):
+    """Who initiated the project (contracting-mode advisor)."""
+
+    ASSOCIATION = "association"
+    AUTHORITY = "collectivite"
+    JOINT = "co_construction"
+
+
 class Address(Strict):
     """A postal address."""
 
@@ -299,6 +355,15 @@ class Lot(Strict):
     title: NonEmpty
     estimated_amount: Amount
     description: str = ""
+    reservation: Reservation | None = None
+    cpv_codes: tuple[Annotated[str, StringConstraints(pattern=r"^\d{8}(-\d)?$")], ...] = ()
+
+
+class SubCriterion(Strict):
+    """A sub-criterion and its weight within its criterion (in points of the criterion)."""
+
+    name: NonEmpty
+    weight: Annotated[Decimal, Field(ge=0, le=100)] | None = None
 
 
 class Criterion(Strict):
@@ -308,6 +373,7 @@ class Criterion(Strict):
     kind: CriterionKind
     weight: Annotated[Decimal, Field(ge=0, le=100)] | None = None
     description: str = ""
+    subcriteria: tuple[SubCriterion, ...] = ()
 
 
 class Tender(Strict):
@@ -324,6 +390,21 @@ class Tender(Strict):
     no_lots_reason: str = ""
     criteria: tuple[Criterion, ...] = ()
     social_condition_exception: str = ""
+    # consultation
+    offers_deadline: dt.datetime | None = None
+    buyer_profile_url: str = ""
+    variants_allowed: bool = False
+    renewals: int = Field(default=0, ge=0, le=10)
+    social_services: bool = False
+    # money
+    price_form: PriceForm = PriceForm.FIRM
+    price_index: str = ""
+    advance_rate: Annotated[Decimal, Field(ge=0, le=100)] | None = None
+    guarantee_retention_rate: Annotated[Decimal, Field(ge=0, le=100)] | None = None
+    payment_days: int | None = Field(default=None, ge=1, le=90)
+    minimum_turnover: Amount | None = None
+    # reserved contracts (L2113-15): an ESS-reserved award to the same operator within 3 years
+    ess_previous_award_within_3_years: bool = False
 
     @field_validator("lots")
     @classmethod
@@ -372,6 +453,14 @@ class Payment(Strict):
     due: NonEmpty
 
 
+class BudgetLine(Strict):
+    """A line of the project's provisional budget (annexed to the convention)."""
+
+    label: NonEmpty
+    amount: Amount
+    kind: Literal["charge", "produit"] = "charge"
+
+
 class Subsidy(Strict):
     """The parts of a dossier that a subsidy convention needs."""
 
@@ -384,6 +473,15 @@ class Subsidy(Strict):
     objectives: tuple[Objective, ...] = ()
     payments: tuple[Payment, ...] = ()
     reference: NonEmpty
+    # the amount of each year for a CPO (subject to the budget vote); empty: annual_amount each year
+    yearly_amounts: tuple[Amount, ...] = ()
+    in_kind_value: Amount = Decimal(0)
+    budget: tuple[BudgetLine, ...] = ()
+    steering_committee: bool = False
+    surplus_allowed: bool = True
+    # State aid: SIEG entrustment, and the de minimis aid the association declares (3 years)
+    sieg: bool = False
+    de_minimis_declared: Amount = Decimal(0)
 
     def total_amount(self) -> Decimal:
         """The subsidy over the whole convention."""
@@ -396,6 +494,15 @@ class Subsidy(Strict):
         year = start.year + self.duration_years
         day = min(start.day, 28) if start.month == 2 else start.day
         return start.replace(year=year, day=day) - dt.timedelta(days=1)
+
+
+class AdvisorAnswers(Strict):
+    """The contracting-mode qualification, saved with the dossier."""
+
+    initiative: Initiative | None = None
+    authority_defines_need: bool | None = None
+    price_for_service_received: bool | None = None
+    public_service_mission: bool | None = None
 
 
 class ChosenClause(Strict):
@@ -416,6 +523,7 @@ class Dossier(Strict):
     tender: Tender | None = None
     subsidy: Subsidy | None = None
     clauses: tuple[ChosenClause, ...] = ()
+    advisor: AdvisorAnswers = Field(default_factory=AdvisorAnswers)
 
     @model_validator(mode="after")
     def _parts_match_kind(self) -> Dossier:

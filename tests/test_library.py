@@ -140,3 +140,30 @@ def test_locate_walks_tables() -> None:
     assert locate(text, ("id",)) == 1
     assert locate(text, ("variables", 1, "type")) == 8
     assert locate(text, ("variables", 0)) == 3
+
+
+def test_unbacked_reference_is_refused(broken: Path) -> None:
+    meta = broken / "clauses" / CLAUSE / "clause.toml"
+    edit(meta, 'article = "L2112-2"', 'article = "L2112-99"')
+    (problem,) = load(broken)
+    assert problem.path == meta and "CCP art. L2112-99" in problem.message
+    assert "absente de legal/references.toml" in problem.message
+    lines = meta.read_text(encoding="utf-8").splitlines()
+    assert lines[problem.line - 1] == 'article = "L2112-99"'  # type: ignore[operator]
+
+
+def test_reference_to_check_requires_the_status(broken: Path) -> None:
+    meta = broken / "clauses" / CLAUSE / "clause.toml"
+    edit(meta, 'article = "L2112-2"', 'article = "R2111-16"')
+    (problem,) = load(broken)
+    assert "est à vérifier" in problem.message
+    edit(meta, 'status = "à valider"', 'status = "à vérifier"')
+    assert load(broken) == []
+
+
+def test_placement_in_an_unknown_slot_is_reported(broken: Path) -> None:
+    meta = broken / "clauses" / CLAUSE / "clause.toml"
+    edit(meta, 'part = "execution"', 'part = "execusion"')
+    (problem,) = load(broken)
+    assert "emplacement « ccap/execusion » inconnu" in problem.message
+    assert "execution" in problem.message  # lists the slots the CCAP has
