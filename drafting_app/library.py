@@ -528,10 +528,18 @@ def load_library(root: Path, env: SandboxedEnvironment) -> tuple[Library, list[P
 
 
 def _load_references(path: Path, problems: list[Problem]) -> ReferenceIndex | None:
-    read = _read_toml(path, problems)
-    if read is None:
-        return None
-    return _validate(ReferenceIndex, read[0], read[1], path, problems)
+    """The references file, merged with any `references.d/*.toml` beside it."""
+    entries = []
+    extra = sorted((path.parent / "references.d").glob("*.toml"))
+    for file in [path, *extra]:
+        read = _read_toml(file, problems)
+        if read is None:
+            return None
+        index = _validate(ReferenceIndex, read[0], read[1], file, problems)
+        if index is None:
+            return None
+        entries.extend(index.references)
+    return ReferenceIndex(references=tuple(entries))
 
 
 def check_references(
