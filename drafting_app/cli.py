@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import warnings
@@ -463,7 +464,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         formats=Formats(),
     )
     handler: Callable[[Session, argparse.Namespace], int] = namespace.handler
-    return handler(session, namespace)
+    try:
+        return handler(session, namespace)
+    except BrokenPipeError:
+        # the reader went away (`clausier clauses list | head`): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        session.warn("Interrompu.")
+        return 130
 
 
 if __name__ == "__main__":

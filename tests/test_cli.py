@@ -170,3 +170,17 @@ def test_removed_control_characters_are_announced(capsys: pytest.CaptureFixture[
     code, out, err = run(capsys, "generate", str(dossier), "--out", str(tmp_path / "out"))
     assert code == EXIT_OK and out.strip().endswith(".docx")
     assert "Attention" in err and "U+000B" in err
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    reader = subprocess.Popen(["head", "-c", "1"], stdin=subprocess.PIPE,
+                              stdout=subprocess.DEVNULL)
+    result = subprocess.run(
+        [sys.executable, "-c",
+         "import sys; from drafting_app.cli import main\n"
+         "sys.exit(main(['clauses', 'list'] + ['--format', 'json']))"],
+        stdout=reader.stdin, stderr=subprocess.PIPE, text=True, check=False)
+    assert reader.stdin is not None
+    reader.stdin.close()
+    reader.wait()
+    assert "Traceback" not in result.stderr
