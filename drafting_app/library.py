@@ -46,7 +46,7 @@ DOCUMENT_CONTEXT = frozenset({"dossier", "buyer", "tender", "subsidy", "document
 #: functions the renderer provides to every template
 TEMPLATE_FUNCTIONS = frozenset(
     {"clauses", "has_clause", "has_clauses", "insertion_hours", "chosen_clause_ids",
-     "derogations"}
+     "derogations", "current_lot", "pieces", "has_piece", "subsidy_years", "subsidy_total"}
 )
 
 
@@ -291,7 +291,7 @@ def _validate(
 
 # --------------------------------------------------------------------------- template analysis
 
-_STATEMENT_LINE = re.compile(r"^[ \t]*(?:\{%.*?%\}[ \t]*)+\n", re.M)
+_STATEMENT_LINE = re.compile(r"^[ \t]*(?:\{%(?:(?!%\}).)*%\}[ \t]*)+\n", re.M)
 
 
 def prepare_source(source: str) -> str:

@@ -76,6 +76,12 @@ def test_no_break_before_percent_and_euro_and_after_numero() -> None:
         "au moins 50\u00a0% et 40\u00a0€\u202f; lot n°\u00a02")
 
 
+def test_no_break_before_ht_after_an_amount() -> None:
+    assert french_typography("45,00 € HT") == "45,00\u00a0€\u00a0HT"
+    blocks, _ = parse_markup(f"pénalité de {value_token(0)} HT par heure", ["45,00\u00a0€"])
+    assert blocks == (Paragraph((Run("pénalité de 45,00\u00a0€\u00a0HT par heure"),)),)
+
+
 def test_escapes() -> None:
     blocks, problems = parse_markup("CERFA n° 15059\\*02 \\# \\| fin")
     assert problems == []

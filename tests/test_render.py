@@ -99,3 +99,12 @@ def test_bare_values_print_in_french() -> None:
     _, table = render("{{ n }} {{ d }} {{ b }} {{ none }}", n=Decimal("12500.5"),
                       d=dt.date(2026, 4, 1), b=True, none=None)
     assert table == [f"12{NNBSP}500,5", "1er avril 2026", "oui", ""]
+
+
+def test_inline_tags_on_a_line_of_text_keep_its_line_break() -> None:
+    from drafting_app.library import prepare_source
+
+    source = "{% if a %}Premier.{% endif %}\n\nSecond.\n{% for x in l %}\n- {{ x }}\n{% endfor %}\n"
+    assert prepare_source(source).startswith("{% if a %}Premier.{% endif %}\n\nSecond.\n")
+    text, _ = render(prepare_source(source), a=True, l=["x"])
+    assert text.startswith("Premier.\n\nSecond.\n- ")
