@@ -14,7 +14,6 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from jinja2 import TemplateSyntaxError, nodes
-from jinja2 import meta as jinja_meta
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ValidationError
 
@@ -305,15 +304,46 @@ def prepare_source(source: str) -> str:
 
 
 
-def template_names(env: SandboxedEnvironment, source: str) -> dict[str, int]:
-    """Names a template reads from its context, each with the first line that reads it."""
-    ast = env.parse(source)
-    undeclared = jinja_meta.find_undeclared_variables(ast)
+def _assigned_names(ast: nodes.Template) -> set[str]:
+    """Names a template binds itself: loop targets, `set`, macro and call-block arguments."""
+    bound = {"loop", "caller", "varargs", "kwargs"}
+    for node in ast.find_all((nodes.For, nodes.Assign, nodes.AssignBlock, nodes.With,
+                              nodes.Macro, nodes.CallBlock)):
+        targets: list[nodes.Node] = []
+        if isinstance(node, nodes.For | nodes.Assign | nodes.AssignBlock):
+            targets.append(node.target)
+        if isinstance(node, nodes.With):
+            targets.extend(node.targets)
+        if isinstance(node, nodes.Macro | nodes.CallBlock):
+            targets.extend(node.args)
+        if isinstance(node, nodes.Macro):
+            bound.add(node.name)
+        for target in targets:
+            if isinstance(target, nodes.Name):
+                bound.add(target.name)
+            bound.update(n.name for n in target.find_all(nodes.Name))
+    return bound
+
+
+def names_read(ast: nodes.Template) -> dict[str, int]:
+    """Names a parsed template reads from its context, each with the first line reading it."""
+    bound = _assigned_names(ast)
     found: dict[str, int] = {}
     for name in ast.find_all(nodes.Name):
-        if name.ctx == "load" and name.name in undeclared and name.name not in found:
+        if name.ctx == "load" and name.name not in bound and name.name not in found:
             found[name.name] = name.lineno
     return found
+
+
+def unknown_filters(env: SandboxedEnvironment, ast: nodes.Template) -> list[tuple[str, int]]:
+    """Filters and tests a template uses that the environment does not provide."""
+    unknown = []
+    for node in ast.find_all((nodes.Filter, nodes.Test)):
+        known = env.filters if isinstance(node, nodes.Filter) else env.tests
+        if node.name not in known:
+            kind = "filtre" if isinstance(node, nodes.Filter) else "test"
+            unknown.append((f"{kind} « {node.name} »", node.lineno))
+    return unknown
 
 
 def neutralise_jinja(source: str) -> tuple[str, list[int]]:
@@ -352,14 +382,20 @@ def check_template(
     declared: set[str],
     context: frozenset[str],
     problems: list[Problem],
-) -> bool:
-    """Check Jinja syntax, declared/used variables and markup; True when it can be rendered."""
+) -> dict[str, int] | None:
+    """Check Jinja syntax, declared/used variables and markup.
+
+    Returns the names the template reads (with their first line), None on a syntax error.
+    """
     try:
-        used = template_names(env, source)
-        env.compile(prepare_source(source))  # also catches unknown filters and tests
+        ast = env.parse(prepare_source(source))
     except TemplateSyntaxError as exc:
         problems.append(Problem(path, exc.lineno, f"erreur de syntaxe Jinja : {exc.message}"))
-        return False
+        return None
+    used = names_read(ast)
+    for what, line in unknown_filters(env, ast):
+        problems.append(Problem(path, line, f"{what} inconnu : corrigez son nom (voir "
+                                "clause_library/README.md, « Variables et filtres »)"))
     allowed = declared | context | TEMPLATE_FUNCTIONS
     for name, line in sorted(used.items(), key=lambda item: item[1]):
         if name not in allowed:
@@ -378,7 +414,7 @@ def check_template(
             origin[markup_problem.line - 1] if markup_problem.line <= len(origin) else None
         )
         problems.append(Problem(path, source_line, markup_problem.message))
-    return not markup_problems
+    return used
 
 
 # --------------------------------------------------------------------------- loading
@@ -429,11 +465,9 @@ def load_clause(
     expected = expected_path.read_text(encoding="utf-8") if expected_path.exists() else None
     if meta is not None and text is not None:
         declared = {v.name for v in meta.variables}
-        check_template(env, text, folder / CLAUSE_TEXT, declared, CLAUSE_CONTEXT, problems)
-        try:
-            used = set(template_names(env, text))
-        except TemplateSyntaxError:
-            used = declared
+        names = check_template(env, text, folder / CLAUSE_TEXT, declared, CLAUSE_CONTEXT,
+                               problems)
+        used = declared if names is None else set(names)
         for variable in meta.variables:
             if variable.name not in used:
                 problems.append(
