@@ -24,6 +24,7 @@ from drafting_app.model import (
     DocumentMeta,
     DossierKind,
     Piece,
+    ReferenceEntry,
     ReferenceIndex,
     ReferenceStatus,
 )
@@ -563,7 +564,7 @@ def load_library(root: Path, env: SandboxedEnvironment) -> tuple[Library, list[P
 
 def _load_references(path: Path, problems: list[Problem]) -> ReferenceIndex | None:
     """The references file, merged with any `references.d/*.toml` beside it."""
-    entries = []
+    entries: list[ReferenceEntry] = []
     extra = sorted((path.parent / "references.d").glob("*.toml"))
     for file in [path, *extra]:
         read = _read_toml(file, problems)
