@@ -175,12 +175,22 @@ class ClauseMeta(Strict):
     status: ClauseStatus
     placements: tuple[Placement, ...] = Field(min_length=1)
     references: tuple[LegalReference, ...] = ()
+    no_reference_reason: str = ""
     variables: tuple[Variable, ...] = ()
     note: NonEmpty
     summary: str = ""
     derogates: tuple[NonEmpty, ...] = ()
     keywords: tuple[str, ...] = ()
     history: tuple[ReviewEntry, ...] = ()
+
+    @model_validator(mode="after")
+    def _legal_basis(self) -> ClauseMeta:
+        if (not self.references and not self.no_reference_reason.strip()
+                and self.status is not ClauseStatus.TO_CHECK):
+            raise ValueError(
+                "une clause sans fondement juridique ([[references]]) doit dire pourquoi "
+                "(no_reference_reason) ou avoir le statut « à vérifier »")
+        return self
 
     @field_validator("variables")
     @classmethod
@@ -206,12 +216,26 @@ class DocumentMeta(Strict):
     status: ClauseStatus
     references: tuple[LegalReference, ...] = ()
     note: str = ""
+    # place of the piece among the dossier's documents (RC first, then AE, CCAP…)
+    order: int = Field(default=100, ge=0)
+    # one document per lot when the tender has lots (the acte d'engagement)
+    per_lot: bool = False
+    # a Jinja expression: the piece exists only when it is true (empty: always)
+    when: str = ""
 
     @field_validator("filename")
     @classmethod
     def _safe_filename(cls, value: str) -> str:
         if not re.fullmatch(r"[A-Za-z0-9_-]+", value):
             raise ValueError("le nom de fichier ne peut contenir que lettres, chiffres, - et _")
+        return value
+
+    @field_validator("when")
+    @classmethod
+    def _expression_only(cls, value: str) -> str:
+        if "{{" in value or "{%" in value:
+            raise ValueError("« when » est une expression (has_clauses('annexe_sociale', "
+                             "'engagement')), sans {{ }} ni {% %}")
         return value
 
 
@@ -394,6 +418,8 @@ class Tender(Strict):
     offers_deadline: dt.datetime | None = None
     buyer_profile_url: str = ""
     variants_allowed: bool = False
+    # how long bidders stay bound by their offer (RC and AE write the same figure)
+    offers_validity_days: int = Field(default=120, ge=1, le=365)
     renewals: int = Field(default=0, ge=0, le=10)
     social_services: bool = False
     # money
@@ -405,6 +431,14 @@ class Tender(Strict):
     minimum_turnover: Amount | None = None
     # reserved contracts (L2113-15): an ESS-reserved award to the same operator within 3 years
     ess_previous_award_within_3_years: bool = False
+    # legal checks: SME rates when they differ from the general ones (None: the general rate)
+    advance_rate_sme: Annotated[Decimal, Field(ge=0, le=100)] | None = None
+    guarantee_retention_rate_sme: Annotated[Decimal, Field(ge=0, le=100)] | None = None
+    # prices exposed to major hazards or world-market raw materials (R2112-13/14): revisable
+    price_exposed_to_markets: bool = False
+    # execution conditions written outside the chosen clauses (e.g. in the CCTP), described
+    environmental_condition: str = ""
+    social_condition: str = ""
 
     @field_validator("lots")
     @classmethod
@@ -503,6 +537,8 @@ class AdvisorAnswers(Strict):
     authority_defines_need: bool | None = None
     price_for_service_received: bool | None = None
     public_service_mission: bool | None = None
+    # the support covers several years (a CPO rather than an annual convention)
+    multi_year: bool | None = None
 
 
 class ChosenClause(Strict):
@@ -511,6 +547,8 @@ class ChosenClause(Strict):
     id: Identifier
     values: dict[str, Any] = Field(default_factory=dict)
     lots: tuple[int, ...] = ()
+    # the clause version the dossier was drafted with (None: not recorded, older dossiers)
+    version: int | None = Field(default=None, ge=1)
 
 
 class Dossier(Strict):
