@@ -18,7 +18,7 @@ from drafting_app import __version__
 from drafting_app.checks import Severity, load_legal_data, run_checks
 from drafting_app.dossier import DossierError, load_dossier
 from drafting_app.library import CLAUSE_EXPECTED, Clause, Library, Problem, load_library
-from drafting_app.model import Dossier
+from drafting_app.model import Dossier, ReferenceStatus
 from drafting_app.paths import default_layout, shipped_library
 from drafting_app.render import Formats, Renderer, RenderError, make_environment
 from drafting_app.samples import check_samples, load_samples, render_sample
@@ -261,8 +261,12 @@ def cmd_clauses_show(session: Session, args: argparse.Namespace) -> int:
     session.say("  place : " + ", ".join(f"{p.piece.value.upper()} / {p.part}"
                                          for p in meta.placements))
     for reference in meta.references:
-        session.say(f"  fondement : {reference.label()} (vérifié le "
-                    f"{session.formats.date_long(reference.checked)})")
+        standing = (library.references.status_of(reference.text, reference.article)
+                    if library.references else None)
+        checked = session.formats.date_long(reference.checked)
+        state = (f"à vérifier ; relevé le {checked}" if standing is ReferenceStatus.TO_CHECK
+                 else f"vérifié le {checked}")
+        session.say(f"  fondement : {reference.label()} ({state})")
     session.say("")
     session.say("Note à l’acheteur :")
     session.say("  " + meta.note.strip().replace("\n", "\n  "))
@@ -283,8 +287,9 @@ def cmd_library_check(session: Session, args: argparse.Namespace) -> int:
         session.library_dir = args.dir
     library, problems, renderer = session.load()
     samples, sample_problems = load_samples(library)
-    _, legal_problems = load_legal_data(library.root)
+    legal, legal_problems = load_legal_data(library.root)
     all_problems = problems + sample_problems + legal_problems + check_samples(renderer, samples)
+    all_problems += _review_problems(library, legal)
     _print_problems(session, all_problems)
     if all_problems:
         session.say(f"{len(all_problems)} problème(s) dans la bibliothèque {library.root}.")
@@ -293,6 +298,17 @@ def cmd_library_check(session: Session, args: argparse.Namespace) -> int:
                 f"{len(library.documents)} modèles de documents ({library.root}).")
     _print_counts(session, library)
     return EXIT_OK
+
+
+def _review_problems(library: Library, legal: Any) -> list[Problem]:
+    """Stale references (repealed texts, superseded thresholds) and frozen versions edited."""
+    import datetime as dt
+
+    from drafting_app.review.stale import find_stale_references
+    from drafting_app.review.versions import check_versions
+
+    stale = find_stale_references(library, legal, dt.date.today())
+    return [s.problem() for s in stale] + check_versions(library.clauses.values())
 
 
 def _print_counts(session: Session, library: Library) -> None:
@@ -360,7 +376,482 @@ def cmd_templates_check(session: Session, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- legal review
+
+
+def _review_layers(session: Session, args: argparse.Namespace) -> Any:
+    """The built-in library with the organisation's and the user's clauses on top."""
+    from drafting_app.review.layers import Layer, LayerKind, load_layers
+
+    layers = [Layer(LayerKind.BUILTIN, session.library_dir)]
+    if getattr(args, "organisation", None) is not None:
+        layers.append(Layer(LayerKind.ORGANISATION, args.organisation))
+    if getattr(args, "mes_clauses", None) is not None:
+        layers.append(Layer(LayerKind.USER, args.mes_clauses))
+    return load_layers(make_environment(session.formats), layers)
+
+
+def _review_clause(session: Session, args: argparse.Namespace) -> tuple[Any, Clause] | None:
+    layered = _review_layers(session, args)
+    clause = layered.library.clause(args.id)
+    if clause is None:
+        session.warn(f"Clause inconnue ou invalide : « {args.id} ». Cherchez-la avec « clausier "
+                     "clauses search MOT » ou lancez « clausier library check ».")
+        return None
+    return layered, clause
+
+
+def _review_failed(session: Session, problems: Sequence[str]) -> int:
+    for problem in problems:
+        session.warn(problem)
+    return EXIT_BAD_INPUT
+
+
+def cmd_clauses_history(session: Session, args: argparse.Namespace) -> int:
+    """Show a clause's versions, review history and pending conflicts."""
+    from drafting_app.review.clause_files import ReviewError
+    from drafting_app.review.history import describe_history
+
+    found = _review_clause(session, args)
+    if found is None:
+        return EXIT_BAD_INPUT
+    layered, clause = found
+    try:
+        lines = describe_history(clause.folder, layered.origin(clause.id).label)
+    except ReviewError as exc:
+        return _review_failed(session, exc.problems)
+    for line in lines:
+        session.say(line)
+    return EXIT_OK
+
+
+def cmd_clauses_diff(session: Session, args: argparse.Namespace) -> int:
+    """Compare two versions of a clause, word by word (with --out: Word tracked changes)."""
+    from drafting_app.review.clause_files import ReviewError
+    from drafting_app.review.diff import compare_clause, comparison_text
+    from drafting_app.review.diff_docx import write_comparison_docx
+    from drafting_app.review.versions import list_versions
+
+    found = _review_clause(session, args)
+    if found is None:
+        return EXIT_BAD_INPUT
+    _, clause = found
+    try:
+        numbers = [v.number for v in list_versions(clause.folder)]
+        new = args.to if args.to is not None else numbers[-1]
+        older = [n for n in numbers if n < new]
+        old = args.from_ if args.from_ is not None else (older[-1] if older else new)
+        comparison = compare_clause(clause.folder, old, new)
+        if args.out is not None:
+            write_comparison_docx(comparison, args.out)
+    except ReviewError as exc:
+        return _review_failed(session, exc.problems)
+    if args.out is not None:
+        session.say(str(args.out))
+    else:
+        session.say(comparison_text(comparison).rstrip("\n"))
+    return EXIT_OK
+
+
+def cmd_clauses_new_version(session: Session, args: argparse.Namespace) -> int:
+    """Make a validated clause edited by hand version n + 1, to be validated again."""
+    import datetime as dt
+
+    from drafting_app.review.clause_files import ReviewError, read_clause_files
+    from drafting_app.review.shared import SaveOutcome, save_files
+    from drafting_app.review.versions import new_version_files
+
+    found = _review_clause(session, args)
+    if found is None:
+        return EXIT_BAD_INPUT
+    now = dt.datetime.now()
+    try:
+        opened = read_clause_files(found[1].folder)
+        result = save_files(opened.folder, opened.fingerprint,
+                            new_version_files(opened, args.who, now.date()), args.who, now)
+    except ReviewError as exc:
+        return _review_failed(session, exc.problems)
+    if result.outcome is SaveOutcome.CONFLICT:
+        session.warn(result.message)
+        return EXIT_FINDINGS
+    session.say(f"Clause « {opened.id} » : version {opened.meta.version + 1} créée, statut "
+                "« à valider » ; la version validée reste lisible (clausier clauses history).")
+    return EXIT_OK
+
+
+def cmd_review_export(session: Session, args: argparse.Namespace) -> int:
+    """Write the review pack of the selected clauses (.docx with a column for decisions)."""
+    import datetime as dt
+
+    from drafting_app.review.clause_files import ReviewError
+    from drafting_app.review.pack import export_pack, parse_status, select_clauses
+
+    layered = _review_layers(session, args)
+    clauses = list(layered.library.clauses.values())
+    status = None
+    if args.status is not None:
+        status = parse_status(args.status)
+        if status is None:
+            return _review_failed(session, [
+                f"Statut inconnu : « {args.status} » (statuts : brouillon, à vérifier, "
+                "à valider, validé, obsolète)."])
+    categories = sorted({c.meta.category for c in clauses})
+    if args.category is not None and args.category not in categories:
+        return _review_failed(session, [f"Catégorie inconnue : « {args.category} » "
+                                        f"(catégories : {', '.join(categories)})."])
+    chosen = select_clauses(clauses, args.category, status)
+    selection = ", ".join(part for part in (
+        f"catégorie « {args.category} »" if args.category else "",
+        f"statut « {status.value} »" if status else "") if part)
+    origins = {c.id: layered.origin(c.id).label for c in chosen}
+    try:
+        export_pack(chosen, args.out, dt.date.today(), origins, selection,
+                    layered.library.references)
+    except ReviewError as exc:
+        return _review_failed(session, exc.problems)
+    if layered.problems:
+        session.warn(f"{len(layered.problems)} problème(s) dans la bibliothèque : les clauses "
+                     "invalides ne sont pas exportées (clausier library check).")
+    session.say(f"{args.out} : {len(chosen)} clause(s) à relire.")
+    return EXIT_OK
+
+
+def cmd_review_import(session: Session, args: argparse.Namespace) -> int:
+    """Record the decisions of a filled-in review pack; report every row that does not match."""
+    import datetime as dt
+
+    from drafting_app.review.clause_files import ReviewError
+    from drafting_app.review.pack import import_pack
+
+    layered = _review_layers(session, args)
+    folders = {c.id: c.folder for c in layered.library.clauses.values()}
+    try:
+        report = import_pack(args.pack, folders, dt.datetime.now(), args.who,
+                             layered.library.references, dry_run=args.dry_run)
+    except ReviewError as exc:
+        return _review_failed(session, exc.problems)
+    session.say(f"Relecteur : {report.reviewer}" + (" (essai à blanc : rien n’est enregistré)"
+                                                     if args.dry_run else ""))
+    for clause_id, status, _ in report.recorded:
+        session.say(f"  {status.value:<10} {clause_id}")
+    for note in report.notes:
+        session.say(f"  {note}")
+    for issue in report.issues:
+        session.warn(f"Non reporté : {issue}")
+    session.say(f"{len(report.recorded)} décision(s) enregistrée(s), {report.blank} ligne(s) "
+                f"sans décision, {len(report.issues)} ligne(s) à reprendre.")
+    return EXIT_FINDINGS if report.issues else EXIT_OK
+
+
+def cmd_library_where_used(session: Session, args: argparse.Namespace) -> int:
+    """List the saved dossiers of a folder that use a clause, and which version."""
+    from drafting_app.review.where_used import where_used
+
+    if not args.dossiers.is_dir():
+        session.warn(f"Dossier introuvable : {args.dossiers}")
+        return EXIT_BAD_INPUT
+    clause = _review_layers(session, args).library.clause(args.id)
+    current = clause.meta.version if clause is not None else None
+    if clause is None:
+        session.warn(f"La clause « {args.id} » n’est pas (ou plus) dans la bibliothèque.")
+    report = where_used(args.id, args.dossiers, current)
+    for usage in report.usages:
+        session.say(usage.describe())
+    for path, problems in report.unreadable:
+        session.warn(f"Dossier illisible : {path} ({'; '.join(problems)})")
+    outdated = sum(usage.outdated for usage in report.usages)
+    session.say(f"{len(report.usages)} dossier(s) sur {report.scanned} utilisent « {args.id} »"
+                + (f" (version en vigueur : {current})" if current else "")
+                + f", dont {outdated} à informer d’une nouvelle version.")
+    return EXIT_OK
+
+
+def _add_review_commands(add: Any, sub: Any, clauses_sub: Any, library_sub: Any) -> None:
+    """The legal-review subcommands: history, diff, new-version, review packs, where-used."""
+
+    def layers(command: FrenchParser) -> None:
+        command.add_argument("--organisation", type=Path, default=None, metavar="DOSSIER",
+                             help="bibliothèque partagée de l’organisation (dossier)")
+        command.add_argument("--mes-clauses", dest="mes_clauses", type=Path, default=None,
+                             metavar="DOSSIER",
+                             help="dossier de vos propres clauses")
+
+    history = add("history", cmd_clauses_history,
+                  "affiche les versions et l’historique de relecture d’une clause", clauses_sub)
+    history.add_argument("id", help="identifiant de la clause")
+    layers(history)
+    diff = add("diff", cmd_clauses_diff,
+               "compare deux versions d’une clause mot à mot (--out : Word avec révisions)",
+               clauses_sub)
+    diff.add_argument("id", help="identifiant de la clause")
+    diff.add_argument("--from", dest="from_", type=int, default=None, metavar="V1",
+                      help="version d’origine (par défaut : la précédente)")
+    diff.add_argument("--to", type=int, default=None, metavar="V2",
+                      help="version comparée (par défaut : la version courante)")
+    diff.add_argument("--out", type=Path, default=None,
+                      help="fichier .docx à écrire, avec les différences en révisions")
+    layers(diff)
+    new_version = add("new-version", cmd_clauses_new_version,
+                      "fait d’une clause validée modifiée à la main une nouvelle version à "
+                      "valider", clauses_sub)
+    new_version.add_argument("id", help="identifiant de la clause")
+    new_version.add_argument("--who", required=True, help="votre nom (auteur de la version)")
+    layers(new_version)
+
+    review: FrenchParser = add("review", lambda s, a: _usage(review),
+                               "relecture juridique des clauses", sub)
+    review_sub = review.add_subparsers(dest="action", metavar="ACTION",
+                                       parser_class=FrenchParser)
+    export = add("export", cmd_review_export,
+                 "écrit un dossier de relecture Word (une ligne par clause, une colonne pour "
+                 "la décision)", review_sub)
+    export.add_argument("--category", default=None, help="ne garder qu’une catégorie")
+    export.add_argument("--status", default=None, help="ne garder qu’un statut (« à valider »…)")
+    export.add_argument("--out", type=Path, required=True, help="fichier .docx à écrire")
+    layers(export)
+    imported = add("import", cmd_review_import,
+                   "enregistre les décisions d’un dossier de relecture rempli", review_sub)
+    imported.add_argument("pack", type=Path, help="dossier de relecture rempli (.docx)")
+    imported.add_argument("--who", default=None,
+                          help="nom du relecteur (par défaut : celui écrit dans le dossier)")
+    imported.add_argument("--dry-run", dest="dry_run", action="store_true",
+                          help="vérifie sans rien enregistrer")
+    layers(imported)
+
+    where = add("where-used", cmd_library_where_used,
+                "liste les dossiers enregistrés qui utilisent une clause, et leur version",
+                library_sub)
+    where.add_argument("id", help="identifiant de la clause")
+    where.add_argument("--dossiers", type=Path, required=True,
+                       help="dossier où chercher les dossiers enregistrés (.json)")
+    layers(where)
+
+
 # --------------------------------------------------------------------------- parser
+
+
+# --------------------------------------------------------------------------- advisor, insertion
+
+#: command-line option of each advisor question (the answer fields of the dossier)
+_ADVISOR_OPTIONS = {
+    "initiative": "--initiative",
+    "authority_defines_need": "--besoin-defini",
+    "price_for_service_received": "--prix",
+    "public_service_mission": "--mission-service-public",
+    "multi_year": "--pluriannuel",
+}
+
+
+def cmd_advise(session: Session, args: argparse.Namespace) -> int:
+    """Recommend a contracting mode from the qualification answers; save them with --enregistrer."""
+    import datetime as dt
+
+    from drafting_app.advisor import advise
+    from drafting_app.dossier import save_dossier
+    from drafting_app.model import AdvisorAnswers
+
+    dossier = _read_dossier(session, args.dossier) if args.dossier else None
+    if args.dossier and dossier is None:
+        return EXIT_BAD_INPUT
+    if args.enregistrer and dossier is None:
+        session.warn("--enregistrer demande un fichier dossier : clausier advise DOSSIER.json …")
+        return EXIT_BAD_INPUT
+    given = {field: getattr(args, field) for field in _ADVISOR_OPTIONS
+             if getattr(args, field) is not None}
+    base = dossier.advisor if dossier is not None else AdvisorAnswers()
+    answers = AdvisorAnswers.model_validate({
+        **base.model_dump(), **{k: (v == "oui" if k != "initiative" else v)
+                                for k, v in given.items()}})
+    legal, legal_problems = load_legal_data(session.library_dir)
+    _print_problems(session, legal_problems)
+    day = dt.date.today()
+    if dossier is not None and dossier.tender is not None:
+        day = dossier.tender.launch_date
+    elif dossier is not None and dossier.subsidy is not None:
+        day = dossier.subsidy.start_date
+    advice = advise(answers, legal, day)
+    if args.format == "json":
+        session.say(json.dumps({"answers": answers.model_dump(mode="json"),
+                                "advice": advice.as_dict()}, ensure_ascii=False, indent=2))
+    else:
+        session.say(f"Conseil : {advice.title}")
+        session.say("Pourquoi :")
+        for reason in advice.reasons:
+            session.say(f"  - {reason.text}" + (f" ({reason.reference})" if reason.reference
+                                                 else ""))
+        if advice.cautions:
+            session.say("Points d’attention :")
+            for caution in advice.cautions:
+                session.say(f"  - {caution}")
+        if advice.unanswered:
+            session.say("Questions sans réponse :")
+            for question in advice.unanswered:
+                choices = "|".join(value for value, _ in question.choices)
+                session.say(f"  - {question.text} ({_ADVISOR_OPTIONS[question.field]} "
+                            f"{choices})")
+    if args.enregistrer and dossier is not None:
+        try:
+            save_dossier(dossier.model_copy(update={"advisor": answers}), args.dossier)
+        except OSError as exc:
+            session.warn(f"Écriture impossible dans {args.dossier} : {exc.strerror or exc}")
+            return EXIT_BAD_INPUT
+        session.say(f"Réponses enregistrées dans {args.dossier}.")
+    return EXIT_FINDINGS if legal_problems else EXIT_OK
+
+
+def _decimal_option(session: Session, name: str, raw: str | None) -> Any:
+    """A number given on the command line (`12 500,50`), or None; False when malformed."""
+    from decimal import Decimal, InvalidOperation
+
+    if raw is None:
+        return None
+    try:
+        value = Decimal(raw.replace("\u202f", "").replace(" ", "").replace(",", ".").rstrip("%€"))
+    except InvalidOperation:
+        session.warn(f"{name} : « {raw} » n’est pas un nombre")
+        return False
+    if not value.is_finite() or value <= 0:
+        session.warn(f"{name} : un nombre positif est attendu")
+        return False
+    return value
+
+
+def cmd_insertion(session: Session, args: argparse.Namespace) -> int:
+    """Compute insertion hours per lot (or for an amount); write them into the insertion clause."""
+    from drafting_app.checks.legal_data import load_insertion_data
+    from drafting_app.dossier import save_dossier
+    from drafting_app.insertion import (
+        Inputs,
+        InsertionError,
+        compute,
+        dossier_hours,
+        labour_share_of,
+        with_clause_values,
+    )
+
+    data, problems = load_insertion_data(session.library_dir)
+    _print_problems(session, problems)
+    if data is None or problems:
+        return EXIT_FINDINGS
+    if args.metiers:
+        for trade in data.trades:
+            session.say(f"{trade.id:<24} {session.formats.percent(trade.labour_share):>6}  "
+                        f"{trade.label}")
+        rate_text = session.formats.percent(data.defaults.insertion_rate)
+        session.say(f"Par défaut : taux d’insertion {rate_text}, coût horaire "
+                    f"{session.formats.money(data.defaults.hourly_cost)} HT.")
+        return EXIT_OK
+    amount = _decimal_option(session, "--montant", args.montant)
+    rate = _decimal_option(session, "--taux", args.taux)
+    cost = _decimal_option(session, "--cout-horaire", args.cout_horaire)
+    if False in (amount, rate, cost):
+        return EXIT_BAD_INPUT
+    try:
+        share = labour_share_of(data, args.metier) if args.metier else None
+        lot_shares = {}
+        for item in args.lot:
+            number, _, trade = item.partition("=")
+            if not number.strip().isdigit() or not trade:
+                raise InsertionError([f"--lot {item} : écrivez --lot NUMÉRO=métier ou part "
+                                      "(par exemple --lot 2=maconnerie)"])
+            lot_shares[int(number)] = labour_share_of(data, trade.strip())
+        if amount is not None:
+            if share is None:
+                raise InsertionError(["indiquez la part de main-d’œuvre : --metier MÉTIER ou "
+                                      "--metier 50 (clausier insertion --metiers pour la liste)"])
+            results = [compute(amount, Inputs(share, rate or data.defaults.insertion_rate,
+                                              cost or data.defaults.hourly_cost))]
+            dossier = None
+        elif args.dossier is not None:
+            dossier = _read_dossier(session, args.dossier)
+            if dossier is None:
+                return EXIT_BAD_INPUT
+            library, _, _ = session.load()
+            results = dossier_hours(dossier, library, data, share, lot_shares, rate, cost)
+        else:
+            raise InsertionError(["indiquez un dossier (clausier insertion DOSSIER.json) ou un "
+                                  "montant (--montant 1000000 --metier maconnerie)"])
+        if args.enregistrer:
+            if dossier is None or args.dossier is None:
+                raise InsertionError(["--enregistrer demande un fichier dossier"])
+            inputs = {r.inputs for r in results}
+            if len(inputs) != 1:
+                raise InsertionError(["les lots ont des parts de main-d’œuvre différentes : la "
+                                      "clause d’insertion n’en admet qu’une ; calculez et "
+                                      "enregistrez les lots de même métier ensemble"])
+            updated = with_clause_values(dossier, library, inputs.pop(),
+                                         [r.number for r in results if r.number is not None])
+    except InsertionError as exc:
+        for problem in exc.problems:
+            session.warn(f"Calcul impossible : {problem}.")
+        return EXIT_BAD_INPUT
+    if args.format == "json":
+        session.say(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
+    else:
+        f = session.formats
+        for r in results:
+            name = f"Lot {r.number} – {r.title} : " if r.number is not None else ""
+            session.say(f"{name}{f.money(r.amount)} HT × {f.percent(r.inputs.labour_share)} × "
+                        f"{f.percent(r.inputs.insertion_rate)} ÷ {f.money(r.inputs.hourly_cost)}"
+                        f"/h = {f.number(r.hours)} heures d’insertion")
+        defaults = data.defaults
+        if any(not defaults.insertion_rate_min <= r.inputs.insertion_rate
+               <= defaults.insertion_rate_max for r in results):
+            session.say(f"Attention : taux hors de la fourchette usuelle "
+                        f"({f.percent(defaults.insertion_rate_min)} à "
+                        f"{f.percent(defaults.insertion_rate_max)}).")
+        if defaults.hourly_cost_to_check and any(
+                r.inputs.hourly_cost == defaults.hourly_cost for r in results):
+            session.say(f"Coût horaire : {defaults.hourly_cost_to_check}.")
+    if args.enregistrer and args.dossier is not None:
+        try:
+            save_dossier(updated, args.dossier)
+        except OSError as exc:
+            session.warn(f"Écriture impossible dans {args.dossier} : {exc.strerror or exc}")
+            return EXIT_BAD_INPUT
+        session.say(f"Valeurs de la clause d’insertion enregistrées dans {args.dossier}.")
+    return EXIT_OK
+
+
+def _add_legal_commands(add: Any, fmt: Callable[[FrenchParser], None]) -> None:
+    """The contracting-mode advisor and the insertion-hours calculator."""
+    advise = add("advise", cmd_advise,
+                 "conseille un mode de contractualisation (subvention, CPO, marché, SIEG)")
+    advise.add_argument("dossier", nargs="?", type=Path, default=None,
+                        help="fichier dossier (.json) dont reprendre et compléter les réponses")
+    advise.add_argument("--initiative", dest="initiative",
+                        choices=("association", "collectivite", "co_construction"),
+                        help="qui est à l’initiative du projet")
+    for field, option, help_text in (
+            ("authority_defines_need", "--besoin-defini",
+             "la collectivité définit-elle elle-même le besoin ?"),
+            ("price_for_service_received", "--prix",
+             "paie-t-elle un prix pour une prestation qu’elle reçoit ?"),
+            ("public_service_mission", "--mission-service-public",
+             "s’agit-il de confier une mission de service public ?"),
+            ("multi_year", "--pluriannuel", "le soutien porte-t-il sur plusieurs années ?")):
+        advise.add_argument(option, dest=field, choices=("oui", "non"), help=help_text)
+    advise.add_argument("--enregistrer", action="store_true",
+                        help="enregistre les réponses dans le dossier")
+    fmt(advise)
+    insertion = add("insertion", cmd_insertion,
+                    "calcule les heures d’insertion par lot (montant × part de main-d’œuvre × "
+                    "taux ÷ coût horaire)")
+    insertion.add_argument("dossier", nargs="?", type=Path, default=None,
+                           help="fichier dossier (.json) : calcul pour ses lots")
+    insertion.add_argument("--montant", default=None, help="montant HT, sans dossier")
+    insertion.add_argument("--metier", default=None,
+                           help="métier (voir --metiers) ou part de main-d’œuvre en %%")
+    insertion.add_argument("--lot", action="append", default=[], metavar="N=MÉTIER",
+                           help="métier ou part d’un lot (répétable)")
+    insertion.add_argument("--taux", default=None, help="taux d’insertion en %%")
+    insertion.add_argument("--cout-horaire", dest="cout_horaire", default=None,
+                           help="coût horaire chargé en € HT")
+    insertion.add_argument("--metiers", action="store_true",
+                           help="liste les métiers et leur part de main-d’œuvre")
+    insertion.add_argument("--enregistrer", action="store_true",
+                           help="écrit part, taux et coût dans la clause d’insertion du dossier")
+    fmt(insertion)
 
 
 def build_parser() -> FrenchParser:
@@ -432,6 +923,8 @@ def build_parser() -> FrenchParser:
     templates_check = add("check", cmd_templates_check,
                           "indique les styles requis absents d’une mise en page", templates_sub)
     templates_check.add_argument("file", type=Path, help="fichier .docx")
+    _add_review_commands(add, sub, clauses_sub, library_sub)
+    _add_legal_commands(add, fmt)
     return parser
 
 

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from drafting_app.checks import Severity, load_legal_data, run_checks
-from drafting_app.checks.legal_data import LegalData
-from drafting_app.dossier import load_dossier
+from drafting_app.checks.legal_data import LegalData, load_reference_index
+from drafting_app.cli import EXIT_FINDINGS, EXIT_OK, main
+from drafting_app.dossier import load_dossier, save_dossier
 from drafting_app.library import Library
 from drafting_app.model import ContractKind, Dossier
+from tests import checks_support as support
 from tests.conftest import EXAMPLES, LIBRARY
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    """The shipped library (clauses another engineer is still writing are left out)."""
+    return support.load_test_library()
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +63,7 @@ def test_no_advertising_threshold_by_date(
     legal: LegalData, kind: ContractKind, day: dt.date, threshold: Decimal
 ) -> None:
     found = legal.threshold("dispense_procedure", day, kind)
-    assert found is not None and found.amount == threshold
+    assert found is not None and found.value == threshold
 
 
 def test_no_advertising_above_threshold_is_an_error(library: Library, legal: LegalData) -> None:
@@ -118,3 +129,92 @@ def test_subsidy_convention_threshold(library: Library, legal: LegalData) -> Non
     small = dossier.model_copy(update={"subsidy": dossier.subsidy.model_copy(
         update={"annual_amount": Decimal(23000)})})
     assert "CONVENTION_FACULTATIVE" in codes(small, library, legal)
+
+
+# --------------------------------------------------------------------------- every finding
+
+
+def many_dossiers() -> list[Dossier]:
+    """Dossiers that between them raise most findings."""
+    lot = support.lots
+    bad_tender = {
+        "lots": lot("300000"), "criteria": [{"name": "Prix", "kind": "prix"}],
+        "procedure": "appel_offres_ouvert", "minimum_turnover": "900000", "advance_rate": "0",
+        "guarantee_retention_rate": "7", "payment_days": 45, "price_exposed_to_markets": True,
+        "contract_kind": "travaux",
+    }
+    ess = [{"number": 1, "title": "Accompagnement", "estimated_amount": "90000",
+            "reservation": "ess", "cpv_codes": ["77310000"]},
+           {"number": 2, "title": "Lot 2", "estimated_amount": "20000",
+            "reservation": "detenus"}]
+    return [
+        support.tender(),
+        support.tender(**bad_tender),
+        support.with_top(support.tender(**bad_tender), clauses=[], advisor={
+            "initiative": "association", "authority_defines_need": False,
+            "price_for_service_received": False, "public_service_mission": False}),
+        support.tender(lots=ess, duration_months=48, ess_previous_award_within_3_years=True),
+        support.tender(lots=[], criteria=[], procedure="sans_publicite_ni_mise_en_concurrence",
+                       launch_date="2021-06-01"),
+        support.buyer(support.tender(payment_days=80, guarantee_retention_rate="5",
+                                     advance_rate="5"), kind="etat"),
+        support.subsidy(),
+        support.with_top(support.subsidy(duration_years=6, sieg=True,
+                                         de_minimis_declared="900000", annual_amount="200000"),
+                         kind="cpo", clauses=[],
+                         advisor={"price_for_service_received": True}),
+    ]
+
+
+def test_every_finding_cites_a_backed_reference_and_a_real_field(
+    library: Library, legal: LegalData
+) -> None:
+    backed = support.backed_citations()
+    seen: set[str] = set()
+    for dossier in many_dossiers():
+        for finding in run_checks(dossier, library, legal):
+            seen.add(finding.code)
+            assert finding.message.strip() and finding.message[0].isupper(), finding
+            if finding.code not in {"CLAUSE_NON_VALIDEE", "CLAUSE_INCONNUE", "VALEUR_CLAUSE",
+                                    "LOT_INCONNU"}:
+                assert finding.reference in backed, finding
+            assert support.resolves(dossier, finding.field), finding
+    assert len(seen) >= 30, sorted(seen)
+
+
+def test_articles_named_in_messages_are_backed() -> None:
+    """An article a check writes in a message is one the facts file establishes."""
+    index = load_reference_index(LIBRARY)
+    assert index is not None
+    known = {a for entry in index.references for a in entry.articles}
+    root = LIBRARY.parent / "drafting_app"
+    sources = [*sorted((root / "checks").glob("*.py")), root / "advisor.py"]
+    cited = set()
+    for path in sources:
+        cited |= set(re.findall(r"\b[LRD]\d{4}(?:-\d+)+\b", path.read_text(encoding="utf-8")))
+    assert cited and cited <= known, sorted(cited - known)
+
+
+def test_check_command_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                  library: Library, legal: LegalData) -> None:
+    path = tmp_path / "marche.json"
+    save_dossier(support.tender(advance_rate=None), path)
+    library_arg = ["--library", str(LIBRARY)]
+    # warnings only: exit 0 (when the library itself is sound)
+    status = main([*library_arg, "check", str(path), "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert "AVANCE_TAUX_NON_INDIQUE" in {f["code"] for f in data["findings"]}
+    assert status in (EXIT_OK, EXIT_FINDINGS)
+    save_dossier(support.tender(payment_days=45), path)
+    assert main([*library_arg, "check", str(path)]) == EXIT_FINDINGS
+    out = capsys.readouterr().out
+    assert "[erreur] DELAI_PAIEMENT_EXCESSIF (CCP art. R2192-10)" in out
+    assert "champ : tender.payment_days" in out
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.json")), ids=lambda p: p.stem)
+def test_examples_check_without_errors(library: Library, legal: LegalData,
+                                       example: Path) -> None:
+    """The shipped examples raise only the findings a legal service expects (no error)."""
+    findings = run_checks(load_dossier(example), library, legal)
+    assert [f.code for f in findings if f.severity is Severity.ERROR] == []

@@ -46,3 +46,13 @@ def test_every_data_file_is_shipped_in_the_wheel(package: str, folder: str) -> N
                           for p in (pattern, pattern.removeprefix("**/"))]
             assert any(fnmatch.fnmatch(relative, p) for p in candidates), \
                 f"{relative} ne serait pas installé"
+
+
+def test_every_python_package_is_listed_for_the_wheel() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    on_disk = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in (ROOT / "drafting_app").rglob("__init__.py")
+    }
+    assert on_disk <= listed, f"paquets absents de pyproject.toml : {sorted(on_disk - listed)}"

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from drafting_app.checks import money, reserved, subsidy, tender
+from drafting_app.checks.context import Context
 from drafting_app.checks.findings import Finding, Severity
 from drafting_app.checks.legal_data import LegalData, load_legal_data
-from drafting_app.checks.subsidy import SUBSIDY_CHECKS
-from drafting_app.checks.tender import TENDER_CHECKS
 from drafting_app.library import Library
 from drafting_app.model import Dossier
 from drafting_app.values import coerce_values
 
 __all__ = [
+    "SUBSIDY_CHECKS",
+    "TENDER_CHECKS",
+    "Context",
     "Finding",
     "LegalData",
     "Severity",
@@ -20,7 +23,34 @@ __all__ = [
     "run_checks",
 ]
 
-Check = Callable[[Dossier, LegalData], Iterator[Finding]]
+Check = Callable[[Context], Iterator[Finding]]
+
+TENDER_CHECKS: tuple[Check, ...] = (
+    tender.check_amount_known,
+    tender.check_no_advertising_threshold,
+    tender.check_eu_threshold_known,
+    tender.check_procedure_for_amount,
+    tender.check_criteria_present,
+    tender.check_environmental_criterion,
+    tender.check_weights,
+    tender.check_subcriteria,
+    tender.check_environmental_condition,
+    tender.check_social_condition,
+    tender.check_lots,
+    reserved.check_reservations,
+    reserved.check_ess_reservation,
+    reserved.check_labels,
+    money.check_minimum_turnover,
+    money.check_advance,
+    money.check_guarantee_retention,
+    money.check_payment_days,
+    money.check_price_revision,
+    tender.check_ccag,
+    tender.check_ccag_derogations,
+    tender.check_contracting_mode,
+)
+
+SUBSIDY_CHECKS: tuple[Check, ...] = subsidy.SUBSIDY_CHECKS
 
 
 def check_chosen_clauses(dossier: Dossier, library: Library) -> Iterator[Finding]:
@@ -63,9 +93,10 @@ def check_chosen_clauses(dossier: Dossier, library: Library) -> Iterator[Finding
 
 def run_checks(dossier: Dossier, library: Library, legal: LegalData) -> list[Finding]:
     """Every finding for a dossier: errors first, then warnings, then information."""
-    checks: tuple[Check, ...] = TENDER_CHECKS if dossier.tender is not None else SUBSIDY_CHECKS
+    checks = TENDER_CHECKS if dossier.tender is not None else SUBSIDY_CHECKS
+    context = Context(dossier, legal, library)
     findings = list(check_chosen_clauses(dossier, library))
     for check in checks:
-        findings.extend(check(dossier, legal))
+        findings.extend(check(context))
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     return sorted(findings, key=lambda f: order[f.severity])

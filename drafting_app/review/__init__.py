@@ -1,0 +1,1 @@
+"""Legal review of the clause wording: history, versions, comparison, packs, layers, usage."""

@@ -1,0 +1,261 @@
+"""Saving into a clause folder that several people share: lock, detect conflicts, lose nothing.
+
+A save names the fingerprint of the files its author opened. Under an exclusive lock file
+(created with O_EXCL, which network shares honour), the files on disk are compared with that
+fingerprint: unchanged, the new files replace them (each one atomically); changed by someone
+else meanwhile, nothing on disk is touched and the author's files go to a conflict copy,
+`conflits/<date>_<heure>_<auteur>/`, beside the clause. Either way both people's work is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import socket
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from drafting_app.dossier import atomic_write_bytes
+from drafting_app.library import CLAUSE_META
+from drafting_app.review.clause_files import (
+    CONFLICTS_DIR,
+    VERSIONS_DIR,
+    ReviewError,
+    disk_fingerprint,
+    slug,
+)
+
+#: how long a save waits for another one to finish before keeping its work as a conflict copy
+LOCK_WAIT_SECONDS = 10.0
+#: a lock older than this was left by a crashed program: it is broken
+STALE_LOCK_SECONDS = 120.0
+CONFLICT_NOTE = "LISEZMOI-conflit.txt"
+
+
+class ReadOnlyError(ReviewError):
+    """The folder cannot be written by this user (read-only share, no rights)."""
+
+
+class SaveOutcome(StrEnum):
+    """What became of a save."""
+
+    SAVED = "enregistré"
+    UNCHANGED = "inchangé"
+    CONFLICT = "conflit"
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """The outcome of a save, with a French sentence for the user."""
+
+    outcome: SaveOutcome
+    folder: Path
+    message: str
+    conflict_copy: Path | None = None
+
+
+def _read_only(folder: Path, exc: OSError) -> ReadOnlyError:
+    return ReadOnlyError([
+        f"{folder} : le dossier est en lecture seule pour vous ({exc.strerror or exc}) : "
+        "seul le service juridique peut enregistrer dans la bibliothèque partagée ; "
+        "demandez-lui la modification, ou copiez la clause dans vos propres clauses"])
+
+
+def lock_path(folder: Path) -> Path:
+    """The lock file of a clause folder: beside it, so a new clause can be locked too."""
+    return folder.parent / f".{folder.name}.lock"
+
+
+@contextmanager
+def clause_lock(folder: Path, who: str, wait: float = LOCK_WAIT_SECONDS) -> Iterator[bool]:
+    """Hold the clause's lock file; yields False when it could not be had within `wait`."""
+    path = lock_path(folder)
+    deadline = time.monotonic() + wait
+    delay = 0.005
+    acquired = False
+    while not acquired:
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            _break_if_stale(path)
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(delay)
+            delay = min(delay * 2, 0.1)
+            continue
+        except FileNotFoundError:
+            try:
+                folder.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                    raise _read_only(folder.parent, exc) from None
+                raise ReviewError([f"{folder.parent} : dossier impossible à créer "
+                                   f"({exc.strerror or exc})"]) from None
+            continue
+        except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise _read_only(folder.parent, exc) from None
+            raise
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(f"{who}\n{socket.gethostname()}\n{os.getpid()}\n"
+                         f"{dt.datetime.now().isoformat(timespec='seconds')}\n")
+        acquired = True
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            path.unlink(missing_ok=True)
+
+
+def _break_if_stale(path: Path) -> None:
+    """Remove a lock left by a program that crashed while saving (saves take milliseconds)."""
+    try:
+        age = time.time() - path.stat().st_mtime
+    except FileNotFoundError:
+        return
+    if age > STALE_LOCK_SECONDS:
+        # rename first: of two programs breaking the same lock, only one succeeds
+        broken = path.with_name(f"{path.name}.{os.getpid()}.broken")
+        try:
+            os.rename(path, broken)
+        except OSError:
+            return
+        broken.unlink(missing_ok=True)
+
+
+def save_files(
+    folder: Path,
+    base: str | None,
+    files: Mapping[str, bytes],
+    who: str,
+    now: dt.datetime,
+    wait: float = LOCK_WAIT_SECONDS,
+) -> SaveResult:
+    """Write `files` (paths relative to the clause folder) if the clause is still as opened.
+
+    `base` is the fingerprint the author opened (None: a new clause). Files under
+    `versions/` are written once and never replaced: a validated version stays frozen.
+    """
+    if not files:
+        return SaveResult(SaveOutcome.UNCHANGED, folder, "Aucune modification à enregistrer.")
+    with clause_lock(folder, who, wait) as locked:
+        if not locked:
+            copy = write_conflict_copy(folder, files, who, now, base, reason=(
+                "un autre enregistrement de cette clause n’a pas pu se terminer à temps"))
+            return SaveResult(SaveOutcome.CONFLICT, folder, _conflict_message(folder, copy),
+                              copy)
+        current = disk_fingerprint(folder)
+        if current != base:
+            copy = write_conflict_copy(folder, files, who, now, base, reason=(
+                "la clause a été enregistrée par quelqu’un d’autre pendant que vous la "
+                "modifiiez" if base is not None else
+                "une clause de même identifiant a été créée par quelqu’un d’autre"))
+            return SaveResult(SaveOutcome.CONFLICT, folder, _conflict_message(folder, copy),
+                              copy)
+        try:
+            for relative in _write_order(files):
+                target = folder / relative
+                if relative.startswith(VERSIONS_DIR + "/") and target.exists():
+                    continue  # a frozen version is never rewritten
+                atomic_write_bytes(target, files[relative])
+        except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise _read_only(folder, exc) from None
+            raise ReviewError([f"{folder} : écriture impossible ({exc.strerror or exc})"]
+                              ) from None
+    return SaveResult(SaveOutcome.SAVED, folder, f"Clause enregistrée : {folder}")
+
+
+def _write_order(files: Mapping[str, bytes]) -> list[str]:
+    """Snapshots first, then the wording, the metadata last (it carries the new version)."""
+    def rank(relative: str) -> tuple[int, str]:
+        if relative.startswith(VERSIONS_DIR + "/"):
+            return 0, relative
+        return (2 if relative == CLAUSE_META else 1), relative
+
+    return sorted(files, key=rank)
+
+
+def write_conflict_copy(
+    folder: Path,
+    files: Mapping[str, bytes],
+    who: str,
+    now: dt.datetime,
+    base: str | None,
+    reason: str,
+) -> Path:
+    """Keep the author's files in a new, clearly named folder under `conflits/`.
+
+    Beside the clause when it exists; for a clause not created yet, in the layer's own
+    `conflits/<id>/`, so that no half-made clause folder appears in `clauses/`.
+    """
+    if folder.is_dir():
+        parent = folder / CONFLICTS_DIR
+    else:
+        parent = folder.parent.parent / CONFLICTS_DIR / folder.name
+    stamp = now.strftime("%Y-%m-%d_%Hh%Mm%Ss")
+    name = f"{stamp}_{slug(who)}"
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        copy = parent / name
+        number = 1
+        while True:
+            try:
+                copy.mkdir()  # atomic: two authors never share a conflict folder
+                break
+            except FileExistsError:
+                number += 1
+                copy = parent / f"{name}-{number}"
+        kept = [relative for relative in files
+                if not relative.startswith(VERSIONS_DIR + "/")]
+        for relative in kept:
+            atomic_write_bytes(copy / relative, files[relative])
+        note = (
+            f"Copie de conflit de la clause « {folder.name} »\n"
+            f"Enregistrée par : {who}\n"
+            f"Le : {now.strftime('%d/%m/%Y à %H:%M:%S')}\n"
+            f"Raison : {reason}.\n"
+            f"Empreinte de la clause ouverte par l’auteur : {base or '(nouvelle clause)'}\n\n"
+            "Rien n’a été perdu : la clause enregistrée par l’autre personne est dans le dossier "
+            "de la clause, la vôtre est ici. Comparez les deux, reportez vos modifications dans "
+            "la clause, puis supprimez ce dossier.\n"
+        )
+        atomic_write_bytes(copy / CONFLICT_NOTE, note.encode("utf-8"))
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise _read_only(folder, exc) from None
+        raise ReviewError([f"{folder} : écriture de la copie de conflit impossible "
+                           f"({exc.strerror or exc})"]) from None
+    return copy
+
+
+def _conflict_message(folder: Path, copy: Path) -> str:
+    return (f"Conflit : la clause « {folder.name} » a été modifiée par quelqu’un d’autre depuis "
+            f"que vous l’avez ouverte. Votre version n’a pas écrasé la sienne : elle est gardée "
+            f"dans {copy}. Comparez les deux puis reportez vos modifications.")
+
+
+def list_conflicts(folder: Path) -> list[Path]:
+    """The conflict copies waiting beside a clause, oldest first."""
+    parent = folder / CONFLICTS_DIR
+    if not parent.is_dir():
+        return []
+    return sorted(p for p in parent.iterdir() if p.is_dir())
+
+
+def is_writable(folder: Path) -> bool:
+    """Whether this user can create files in `folder` (tried for real: ACLs, shares, mounts)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".clausier-essai-{os.getpid()}-{time.monotonic_ns()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError:
+        return False
+    return True
+

@@ -1,0 +1,84 @@
+"""Helpers of the legal-review tests: copies of real clause folders and libraries in tmp_path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from drafting_app.library import Clause, Library, Problem, load_library
+from drafting_app.render import Formats, make_environment
+from drafting_app.review.clause_files import ClauseFiles, read_clause_files
+
+ROOT = Path(__file__).resolve().parent.parent
+LIBRARY = ROOT / "clause_library"
+EXAMPLES = ROOT / "examples"
+#: a clause of the shipped library that the tests copy (never modify the original)
+CLAUSE_ID = "lot-reserve-siae"
+NOW = dt.datetime(2026, 11, 23, 10, 30)
+LATER = dt.datetime(2026, 11, 30, 9, 15)
+SOFFICE_TIMEOUT = 180
+
+
+def copy_library(tmp_path: Path) -> Path:
+    """A copy of the shipped library (clauses, skeletons, legal data, samples)."""
+    target = tmp_path / "bibliotheque"
+    shutil.copytree(LIBRARY, target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+def copy_clause(tmp_path: Path, clause_id: str = CLAUSE_ID) -> Path:
+    """A copy of one shipped clause folder, inside a `clauses/` folder."""
+    target = tmp_path / "clauses" / clause_id
+    shutil.copytree(LIBRARY / "clauses" / clause_id, target)
+    return target
+
+
+def opened(folder: Path) -> ClauseFiles:
+    """The clause as an editor opens it now."""
+    return read_clause_files(folder)
+
+
+def load(root: Path) -> tuple[Library, list[Problem]]:
+    """Load a library folder as the app does."""
+    return load_library(root, make_environment(Formats()))
+
+
+def only_clause(folder: Path) -> tuple[Clause | None, list[Problem]]:
+    """Load one clause folder with the library's own loader."""
+    from drafting_app.library import load_clause
+
+    problems: list[Problem] = []
+    return load_clause(folder, make_environment(Formats()), problems), problems
+
+
+def soffice() -> str:
+    """The LibreOffice binary, or skip (fail when CLAUSIER_REQUIRE_LIBREOFFICE=1)."""
+    binary = shutil.which("soffice") or shutil.which("libreoffice")
+    if binary is None:
+        if os.environ.get("CLAUSIER_REQUIRE_LIBREOFFICE") == "1":
+            pytest.fail("LibreOffice (soffice) est requis mais introuvable")
+        pytest.skip("LibreOffice (soffice) absent")
+    return binary
+
+
+def convert(source: Path, target_format: str, outdir: Path) -> Path:
+    """Convert a document with LibreOffice headless; the converted file's path."""
+    binary = soffice()
+    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
+    try:
+        result = subprocess.run(
+            [binary, "--headless", f"-env:UserInstallation=file://{profile}",
+             "--convert-to", target_format, "--outdir", str(outdir), str(source)],
+            capture_output=True, text=True, timeout=SOFFICE_TIMEOUT, check=False)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    extension = target_format.split(":")[0]
+    converted = outdir / f"{source.stem}.{extension}"
+    assert result.returncode == 0 and converted.exists(), result.stdout + result.stderr
+    return converted
