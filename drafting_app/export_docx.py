@@ -18,13 +18,14 @@ from typing import Any, cast
 import docx
 from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import XmlPart
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 from docx.parts.hdrftr import FooterPart, HeaderPart
-from docx.shared import Length, Pt, Twips
+from docx.shared import Cm, Length, Pt, Twips
 from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph as WordParagraph
 
@@ -132,6 +133,14 @@ _AFTER_UPDATE_FIELDS = (
 
 
 AFTER_TABLE = Pt(8)
+# Heights of empty table rows: space to write in, and the space for a signature.
+WRITING_ROW = Cm(1)
+# A table of at most this many rows (header included) is kept on one page.
+KEEP_TOGETHER_ROWS = 15
+# Table text is 10 pt: the width of an average character, and a cell's margins (EMU).
+_CHARACTER = int(Cm(0.2))
+_CELL_PADDING = int(Cm(0.45))
+SIGNATURE_ROW = Cm(2.5)
 
 
 class ExportError(Exception):
@@ -188,6 +197,7 @@ def export_docx(document: Document, out: Path, layout: Layout) -> None:
     _fill_headers_and_footers(word, document.info, styles, text)
     _set_properties(word, document.info)
     _set_french(word)
+    _keep_manual_breaks_unstretched(word)
     if any(isinstance(block, TableOfContents) for block in document.blocks):
         _set_update_fields(word)
     if text.removed:
@@ -679,6 +689,7 @@ class _BodyWriter:
         }
         self._page_break_pending = False
         self._last_was_table = False
+        self._last_paragraph: WordParagraph | None = None
         self._ordered_nums: dict[tuple[int, int], int] = {}
         self._list_segments: dict[int, int] = {}
         self._toc_entries: list[tuple[int, str]] = []
@@ -728,6 +739,10 @@ class _BodyWriter:
             _set_num_pr(paragraph, num_id=0, ilvl=None)
 
     def _list_item(self, item: ListItem) -> None:
+        introduction = self._last_paragraph
+        if introduction is not None and introduction.text.rstrip().endswith(":"):
+            # "… les modalités suivantes :" stays on the page of the list's first item
+            introduction.paragraph_format.keep_with_next = True
         style = self._list_styles[item.ordered]
         level = (
             _style_level(self._word.styles.element, self._numbering, style.element)
@@ -774,6 +789,13 @@ class _BodyWriter:
         return num_id
 
     def _table(self, table: Table) -> None:
+        introduction = self._last_paragraph
+        signature = bool(table.rows) and not any(plain_text(c).strip() for c in table.rows[-1])
+        if (introduction is not None and not self._page_break_pending
+                and (signature or introduction.text.rstrip().endswith(":"))):
+            # "… comme suit :" belongs on the same page as the table it introduces, and
+            # "Fait à …, le …" on the same page as the signatures.
+            introduction.paragraph_format.keep_with_next = True
         if self._page_break_pending:
             # A table cannot carry "page break before": a tiny empty paragraph does.
             spacer = self._paragraph("body", ())
@@ -802,14 +824,24 @@ class _BodyWriter:
             tr_pr.append(OxmlElement("w:cantSplit"))
             if row_index == 0:
                 tr_pr.append(OxmlElement("w:tblHeader"))
+            elif not any(plain_text(cell).strip() for cell in cells):
+                # An empty row is room to write in: a signature when it ends the table.
+                last = row_index == len(rows) - 1
+                word_row.height = SIGNATURE_ROW if last else WRITING_ROW
+                word_row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+            keep_together = len(rows) <= KEEP_TOGETHER_ROWS and row_index < len(rows) - 1
             for column, (runs, cell) in enumerate(zip(cells, word_row.cells, strict=True)):
                 cell.width = widths[column]
                 paragraph = cell.paragraphs[0]
                 self._style(paragraph, "table_text")
                 if numeric[column]:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                if keep_together:
+                    # a short table stays on one page: each row keeps with the next
+                    paragraph.paragraph_format.keep_with_next = True
                 self._runs(paragraph, runs, bold=row_index == 0)
         self._last_was_table = True
+        self._last_paragraph = None
 
     def _table_of_contents(self) -> None:
         heading = self._paragraph("toc_heading", (Run(TOC_TITLE),))
@@ -845,6 +877,7 @@ class _BodyWriter:
             paragraph.paragraph_format.space_before = AFTER_TABLE
         self._runs(paragraph, runs)
         self._last_was_table = False
+        self._last_paragraph = paragraph
         return paragraph
 
     def _style(self, paragraph: WordParagraph, kind: str) -> None:
@@ -870,14 +903,36 @@ def _text_width(word: WordDocument) -> Length:
 
 
 def _column_widths(table: Table, total: Length) -> list[Length]:
-    """Column widths in proportion to their content, so a "N°" column stays narrow."""
-    weights = []
-    for column, header in enumerate(table.header):
-        header_words = plain_text(header).split() or [""]
-        longest = max(len(plain_text(row[column])) for row in (table.header, *table.rows))
-        weights.append(min(max(longest, max(map(len, header_words)) + 2, 5), 40))
-    widths = [Length(total * weight // sum(weights)) for weight in weights]
-    widths[-1] = Length(total - sum(widths[:-1]))
+    """Column widths from their content: no word is ever cut, the rest shared by need.
+
+    Each column gets at least the width of its longest word (a "N°" or "Total" column stays
+    narrow but readable); the width left is shared in proportion to what each column would
+    need to hold its longest cell on one line.
+    """
+    smallest: list[int] = []
+    wanted: list[int] = []
+    for column in range(len(table.header)):
+        texts = [plain_text(row[column]) for row in (table.header, *table.rows)]
+        longest_word = max((len(word) for text in texts for word in text.split()), default=1)
+        longest_cell = max((len(text) for text in texts), default=1)
+        if table.rows and not any(text.strip() for text in texts[1:]):
+            longest_cell = max(longest_cell, 30)  # an empty column is filled in by hand
+        smallest.append(_CELL_PADDING + longest_word * _CHARACTER)
+        wanted.append(_CELL_PADDING + min(max(longest_cell, longest_word), 60) * _CHARACTER)
+    room = int(total)
+    if sum(smallest) >= room:
+        shares = [room * width // sum(smallest) for width in smallest]
+    elif sum(wanted) <= room:
+        shares = [room * width // sum(wanted) for width in wanted]
+    else:
+        spare = room - sum(smallest)
+        extra = [want - least for want, least in zip(wanted, smallest, strict=True)]
+        shares = [
+            least + spare * more // max(sum(extra), 1)
+            for least, more in zip(smallest, extra, strict=True)
+        ]
+    widths = [Length(share) for share in shares]
+    widths[-1] = Length(room - sum(widths[:-1]))
     return widths
 
 
@@ -1068,6 +1123,37 @@ def _set_french(word: WordDocument) -> None:
             successor.addprevious(lang)
     for lang in styles.iter(qn("w:lang")):
         lang.set(qn("w:val"), "fr-FR")
+
+
+def _keep_manual_breaks_unstretched(word: WordDocument) -> None:
+    """A justified line that ends with a manual line break keeps normal word spacing.
+
+    Check-box lines (`□ …`) and addresses are written as one paragraph with line breaks;
+    without this compatibility option Word and LibreOffice stretch each of those lines.
+    """
+    settings = word.settings.element
+    compat = settings.find(qn("w:compat"))
+    if compat is None:
+        compat = OxmlElement("w:compat")
+        successor = next(
+            (child for child in settings
+             if child.tag in {qn(t) for t in _AFTER_UPDATE_FIELDS[4:]}),
+            None,
+        )  # fmt: skip
+        if successor is None:
+            settings.append(compat)
+        else:
+            successor.addprevious(compat)
+    if compat.find(qn("w:doNotExpandShiftReturn")) is not None:
+        return
+    earlier = {qn(t) for t in ("w:spaceForUL", "w:balanceSingleByteDoubleByteWidth",
+                               "w:doNotLeaveBackslashAlone", "w:ulTrailSpace")}
+    option = OxmlElement("w:doNotExpandShiftReturn")
+    following = next((child for child in compat if child.tag not in earlier), None)
+    if following is None:
+        compat.append(option)
+    else:
+        following.addprevious(option)
 
 
 def _set_update_fields(word: WordDocument) -> None:

@@ -20,12 +20,13 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from drafting_app.document import Block, Document, DocumentInfo
 from drafting_app.library import Clause, Library, Problem, Skeleton, prepare_source
-from drafting_app.markup import french_typography, parse_markup, value_token
-from drafting_app.model import ChosenClause, Dossier, Lot, Piece
+from drafting_app.markup import MAX_HEADING_LEVEL, french_typography, parse_markup, value_token
+from drafting_app.model import ChosenClause, DocumentMeta, Dossier, Lot, Piece
 from drafting_app.values import coerce_values
 from drafting_app.vocabulary import label_of
 
 VALUES_KEY = "__clausier_values"
+DOCUMENT_FILE = "document.toml"
 
 
 class MarkupText(str):
@@ -75,6 +76,17 @@ class Formats:
         if day.day == 1 and self.locale.startswith("fr"):
             text = "1er" + text[1:]
         return text
+
+    def time(self, value: Any) -> str:
+        """The time of a date and time, as French documents write it: `12 h 00`."""
+        moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+        return f"{moment.hour}\u00a0h\u00a0{moment.minute:02d}"
+
+    @staticmethod
+    def lower_first(value: Any) -> str:
+        """The text with a lower-case first letter, for a title inside a sentence."""
+        text = str(value)
+        return text[:1].lower() + text[1:]
 
     def date_short(self, value: Any) -> str:
         """`23/11/2026`."""
@@ -159,6 +171,8 @@ def make_environment(formats: Formats) -> SandboxedEnvironment:
             "percent": formats.percent,
             "date_long": formats.date_long,
             "date_short": formats.date_short,
+            "time": formats.time,
+            "lower_first": formats.lower_first,
             "words": formats.words,
             "amount_in_words": formats.amount_in_words,
             "label": label_of,
@@ -246,55 +260,136 @@ class Renderer:
         markup = placed_markup(clause, self.clause_markup(clause, dossier, chosen, table), 1)
         return _parse(markup, table, clause.text_path)
 
-    def render_document(self, skeleton: Skeleton, dossier: Dossier) -> Document:
-        """A whole piece for a dossier, chosen clauses in their places."""
+    def render_document(
+        self, skeleton: Skeleton, dossier: Dossier, lot: Lot | None = None
+    ) -> Document:
+        """A whole piece for a dossier, chosen clauses in their places (for one lot, if given)."""
+        self.applies(skeleton, dossier)  # a wrong condition is reported even when rendering
         table: list[str] = []
         context = _dossier_context(dossier)
-        context.update(self._functions(dossier, table))
+        context.update(self._functions(dossier, table, lot))
         context["document"] = skeleton.meta
         context[VALUES_KEY] = table
         markup = self._run(skeleton.text_path, skeleton.text, context)
         blocks = _parse(markup, table, skeleton.text_path)
-        return Document(document_info(skeleton, dossier), blocks)
+        return Document(document_info(skeleton, dossier, lot), blocks)
 
-    def _functions(self, dossier: Dossier, table: list[str]) -> dict[str, Callable[..., Any]]:
-        chosen = {c.id: c for c in dossier.clauses}
+    def applies(self, skeleton: Skeleton, dossier: Dossier) -> bool:
+        """Whether the piece exists for this dossier (its `when` condition, if any)."""
+        condition = skeleton.meta.when.strip()
+        if not condition:
+            return True
+        path = skeleton.folder / DOCUMENT_FILE
+        try:
+            expression = self.env.compile_expression(condition, undefined_to_none=False)
+        except TemplateError as exc:
+            raise RenderError([Problem(path, _when_line(path), "condition « when » "
+                                       f"incorrecte : {_explain(exc)}")]) from exc
+        context = _dossier_context(dossier)
+        functions = self._functions(dossier, [], None)
+        for name in ("pieces", "has_piece"):  # a condition cannot depend on other pieces
+            del functions[name]
+        context.update(functions)
+        try:
+            return bool(expression(**context))
+        except (TemplateError, TypeError, ValueError, ArithmeticError, KeyError) as exc:
+            raise RenderError([Problem(path, _when_line(path), "condition « when » "
+                                       f"incorrecte : {_explain(exc)}")]) from exc
+
+    def documents(self, dossier: Dossier) -> list[tuple[Skeleton, Lot | None]]:
+        """The pieces a dossier produces, in order: one per lot for per-lot pieces.
+
+        A tender with a single lot is not divided into lots: its per-lot pieces are written once.
+        """
+        out: list[tuple[Skeleton, Lot | None]] = []
+        skeletons = sorted(
+            self.library.documents_for(dossier.kind), key=lambda s: (s.meta.order, s.id)
+        )
+        lots = sorted(dossier.tender.lots, key=lambda lot: lot.number) if dossier.tender else []
+        for skeleton in skeletons:
+            if not self.applies(skeleton, dossier):
+                continue
+            if skeleton.meta.per_lot and len(lots) > 1:
+                out.extend((skeleton, lot) for lot in lots)
+            else:
+                out.append((skeleton, None))
+        return out
+
+    def _functions(
+        self, dossier: Dossier, table: list[str], lot: Lot | None = None
+    ) -> dict[str, Callable[..., Any]]:
+        def for_this_lot(choice: ChosenClause) -> ChosenClause | None:
+            """The choice as it applies to the lot being written, or None if it does not."""
+            if lot is None:
+                return choice
+            if choice.lots and lot.number not in choice.lots:
+                return None
+            return choice.model_copy(update={"lots": (lot.number,)})
 
         def placed(piece: str, part: str) -> list[tuple[Clause, ChosenClause]]:
             wanted = Piece(piece)
             found = []
             for choice in dossier.clauses:
                 clause = self.library.clause(choice.id)
-                if clause is not None and any(
+                applied = for_this_lot(choice)
+                if clause is not None and applied is not None and any(
                     p.piece is wanted and p.part == part for p in clause.meta.placements
                 ):
-                    found.append((clause, choice))
+                    found.append((clause, applied))
             return found
 
         def clauses(piece: str, part: str, level: int = 1) -> MarkupText:
             chunks = []
             for clause, choice in placed(piece, part):
                 body = self.clause_markup(clause, dossier, choice, table)
-                chunks.append(placed_markup(clause, body, level).strip("\n"))
+                scope = "" if lot is not None else lot_scope(dossier, choice)
+                chunks.append(placed_markup(clause, body, level, scope).strip("\n"))
             return MarkupText("\n\n".join(chunks) + ("\n" if chunks else ""))
 
         def has_clauses(piece: str, part: str) -> bool:
             return bool(placed(piece, part))
 
         def has_clause(clause_id: str) -> bool:
-            return clause_id in chosen
+            return any(
+                c.id == clause_id and for_this_lot(c) is not None for c in dossier.clauses
+            )
 
         def chosen_clause_ids() -> list[str]:
-            return list(chosen)
+            return [c.id for c in dossier.clauses if for_this_lot(c) is not None]
 
-        def derogations() -> list[tuple[str, str]]:
-            """(clause title, derogation) for every chosen clause that derogates to the CCAG."""
-            found: list[tuple[str, str]] = []
+        def derogations() -> list[Derogation]:
+            """Every derogation to the CCAG that a chosen clause makes, with that clause."""
+            found: list[Derogation] = []
             for choice in dossier.clauses:
                 clause = self.library.clause(choice.id)
                 if clause is not None:
-                    found.extend((clause.meta.title, d) for d in clause.meta.derogates)
+                    found.extend(
+                        Derogation(french_typography(clause.meta.title), french_typography(d))
+                        for d in clause.meta.derogates
+                    )
             return found
+
+        def current_lot() -> Lot | None:
+            return lot
+
+        def pieces() -> list[PieceInfo]:
+            """The pieces this dossier produces, each once (a per-lot piece too), in order."""
+            seen: list[PieceInfo] = []
+            for skeleton, _ in self.documents(dossier):
+                info = PieceInfo.of(skeleton.meta)
+                if info not in seen:
+                    seen.append(info)
+            return seen
+
+        def has_piece(piece: str) -> bool:
+            wanted = Piece(piece).value
+            return any(info.piece == wanted for info in pieces())
+
+        def subsidy_years() -> list[SubsidyYear]:
+            return subsidy_schedule(dossier)
+
+        def subsidy_total() -> Decimal:
+            return sum((year.amount for year in subsidy_schedule(dossier)), Decimal(0))
 
         return {
             "clauses": clauses,
@@ -302,33 +397,123 @@ class Renderer:
             "has_clause": has_clause,
             "chosen_clause_ids": chosen_clause_ids,
             "derogations": derogations,
+            "current_lot": current_lot,
+            "pieces": pieces,
+            "has_piece": has_piece,
+            "subsidy_years": subsidy_years,
+            "subsidy_total": subsidy_total,
         }
 
 
-def placed_markup(clause: Clause, body: str, level: int) -> str:
-    """A clause's markup placed at a heading level: its title, then its headings shifted."""
+@dataclass(frozen=True)
+class PieceInfo:
+    """A piece as other pieces name it: its kind, titles (French typography) and lot mode."""
+
+    piece: str
+    title: str
+    short_title: str
+    per_lot: bool
+
+    @classmethod
+    def of(cls, meta: DocumentMeta) -> PieceInfo:
+        """The piece described by a skeleton's metadata."""
+        return cls(meta.piece.value, french_typography(meta.title),
+                   french_typography(meta.short_title), meta.per_lot)
+
+
+@dataclass(frozen=True)
+class Derogation:
+    """A derogation to the CCAG, and the title of the clause (article) that makes it."""
+
+    clause: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SubsidyYear:
+    """One year of a convention: its number, first and last day, and the amount granted."""
+
+    number: int
+    start: dt.date
+    end: dt.date
+    amount: Decimal
+
+
+def subsidy_schedule(dossier: Dossier) -> list[SubsidyYear]:
+    """Each year a subsidy covers with its amount: `yearly_amounts` if given, else the annual."""
+    subsidy = dossier.subsidy
+    if subsidy is None:
+        return []
+    years = []
+    start = subsidy.start_date
+    for number in range(1, subsidy.duration_years + 1):
+        following = _add_years(subsidy.start_date, number)
+        amounts = subsidy.yearly_amounts
+        amount = amounts[number - 1] if number <= len(amounts) else subsidy.annual_amount
+        years.append(SubsidyYear(number, start, following - dt.timedelta(days=1), amount))
+        start = following
+    return years
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later (28 February for a 29 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def placed_markup(clause: Clause, body: str, level: int, scope: str = "") -> str:
+    """A clause's markup placed at a heading level: its title (and scope), headings shifted."""
     if not level:
         return body
-    shifted = re.sub(r"^(#+)", lambda m: m.group(1) + "#" * level, body, flags=re.M)
-    return f"{'#' * level} {clause.meta.title}\n\n{shifted}"
+    # a clause placed as a sub-article keeps its deepest headings at the deepest level
+    shifted = re.sub(
+        r"^(#+)", lambda m: "#" * min(len(m.group(1)) + level, MAX_HEADING_LEVEL), body, flags=re.M
+    )
+    return f"{'#' * level} {clause.meta.title}{scope}\n\n{shifted}"
 
 
-def document_info(skeleton: Skeleton, dossier: Dossier) -> DocumentInfo:
-    """Title page, header, footer and properties of a piece for a dossier."""
+def lot_scope(dossier: Dossier, choice: ChosenClause) -> str:
+    """` – lot n° 2` after the title of a clause chosen for some lots only, else nothing.
+
+    In a piece common to every lot (RC, CCAP, CCTP), the title then says which lots the
+    article binds, so that a condition chosen for one lot is not read as binding them all.
+    """
+    tender = dossier.tender
+    if tender is None or len(tender.lots) < 2 or not choice.lots:
+        return ""
+    numbers = sorted({n for n in choice.lots if any(lot.number == n for lot in tender.lots)})
+    if not numbers or len(numbers) == len(tender.lots):
+        return ""
+    if len(numbers) == 1:
+        return f" – lot n° {numbers[0]}"
+    listed = ", ".join(str(n) for n in numbers[:-1]) + f" et {numbers[-1]}"
+    return f" – lots n° {listed}"
+
+
+def document_info(skeleton: Skeleton, dossier: Dossier, lot: Lot | None = None) -> DocumentInfo:
+    """Title page, header, footer and properties of a piece for a dossier (and a lot)."""
     if dossier.tender is not None:
         subtitle = dossier.tender.object
     else:
         assert dossier.subsidy is not None
         subtitle = dossier.subsidy.project_title
     title = french_typography(skeleton.meta.title)
+    short_title = french_typography(skeleton.meta.short_title)
+    if lot is not None:
+        lot_label = f"Lot n°\u00a0{lot.number}"
+        title = f"{title} – {lot_label}"
+        short_title = f"{short_title} – {lot_label}"
+        subtitle = f"{subtitle}\n{lot_label}\u00a0: {lot.title}"
     return DocumentInfo(
         title=title,
-        subject=f"{french_typography(skeleton.meta.short_title)} – {subtitle}",
+        subject=f"{short_title} – {subtitle}".replace("\n", " – "),
         author=dossier.buyer.name,
         reference=dossier.reference,
         buyer=dossier.buyer.name,
         subtitle=subtitle,
-        keywords=(skeleton.meta.short_title, dossier.reference),
+        keywords=(short_title, dossier.reference),
     )
 
 
@@ -356,6 +541,15 @@ def _parse(markup: str, table: list[str], path: Path) -> tuple[Block, ...]:
             [Problem(path, None, f"rendu, ligne {p.line} : {p.message}") for p in problems]
         )
     return blocks
+
+
+def _when_line(path: Path) -> int | None:
+    """The line of the `when` key in a document.toml, for messages."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    return next((n for n, line in enumerate(lines, 1) if line.lstrip().startswith("when")), None)
 
 
 def _template_line(exc: BaseException, path: Path) -> int | None:
