@@ -1,57 +1,44 @@
-"""Start the desktop application: build the library and settings, then show the main window."""
+"""Start the desktop application: translations, the main window shown, then the core loaded."""
 
 from __future__ import annotations
 
-import gettext
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from drafting_app.library import load_library
-from drafting_app.paths import shipped_library
-from drafting_app.render import Formats, Renderer, make_environment
+from drafting_app.ui.files import default_data_dir
+from drafting_app.ui.i18n import install_qt_french, ui_translation
 from drafting_app.ui.main_window import MainWindow
 
-
-def install_qt_french(app: QApplication) -> list[QTranslator]:
-    """Load Qt's own French catalogue so that its buttons and dialogs speak French."""
-    QLocale.setDefault(QLocale("fr_FR"))
-    translators = []
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    for name in ("qtbase_fr", "qt_fr"):
-        translator = QTranslator(app)
-        if translator.load(name, folder):
-            app.installTranslator(translator)
-            translators.append(translator)
-    return translators
+__all__ = ["build_window", "install_qt_french", "run", "ui_translation"]
 
 
-def ui_translation() -> gettext.NullTranslations:
-    """The catalogue of Clausier's own interface strings (French source strings)."""
-    locale_dir = Path(__file__).resolve().parent.parent / "locale"
-    return gettext.translation("clausier", locale_dir, languages=["fr"], fallback=True)
-
-
-def build_window(library_dir: Path | None = None) -> MainWindow:
-    """The main window over a library (the shipped one by default)."""
-    formats = Formats()
-    env = make_environment(formats)
-    library, problems = load_library(library_dir or shipped_library(), env)
-    return MainWindow(Renderer(library, env), problems, ui_translation().gettext)
+def build_window(
+    library_dir: Path | None = None,
+    data_dir: Path | None = None,
+    examples_dir: Path | None = None,
+    load_now: bool = True,
+) -> MainWindow:
+    """The main window; with `load_now` the core is loaded before returning (tests, scripts)."""
+    window = MainWindow(ui_translation().gettext, data_dir or default_data_dir(),
+                        library_dir=library_dir, examples_dir=examples_dir)
+    if load_now:
+        window.load_now()
+    return window
 
 
 def run(argv: Sequence[str]) -> int:
     """Run the application until its window closes."""
-    app = QApplication.instance() or QApplication(list(argv))
-    assert isinstance(app, QApplication)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(list(argv))
     app.setApplicationName("Clausier")
     app.setOrganizationName("Clausier")
     install_qt_french(app)
-    window = build_window()
+    window = build_window(load_now=False)
     window.show()
+    window.start_loading()
     return app.exec()
 
 

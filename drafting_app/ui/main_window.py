@@ -1,32 +1,51 @@
-"""The main window: the clause library, searchable, with each clause's text and legal basis."""
+"""The main window: start screen, dossier editor or clause library; files, autosave, menus.
+
+It imports only Qt and light modules: the core (pydantic, Jinja, the library) loads on the
+worker once the window is shown, and python-docx and num2words right after.
+"""
 
 from __future__ import annotations
 
-import html
-from collections.abc import Callable, Sequence
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
+    QFileDialog,
+    QHBoxLayout,
     QMainWindow,
-    QSplitter,
-    QTextBrowser,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from drafting_app.export_html import blocks_to_html
-from drafting_app.library import Clause, Problem
-from drafting_app.markup import french_typography
-from drafting_app.render import Renderer, RenderError
-from drafting_app.samples import SampleDossiers, load_samples
-from drafting_app.search import search_clauses
+from drafting_app.ui.dialogs import Recovery, RecoveryDialog, Unsaved, UnsavedChangesDialog
+from drafting_app.ui.files import Autosave, RecentFiles, default_documents_dir
+from drafting_app.ui.i18n import Tr
+from drafting_app.ui.start_screen import StartScreen, examples_folder, find_examples
+from drafting_app.ui.worker import Report, Worker
 
-CLAUSE_ID_ROLE = Qt.ItemDataRole.UserRole
+if TYPE_CHECKING:
+    from drafting_app.ui.clause_browser import ClauseBrowser
+    from drafting_app.ui.core import Core
+    from drafting_app.ui.editor import DossierEditor
+
+AUTOSAVE_INTERVAL_MS = 60_000
+
+
+def _load_core(library_dir: Path | None, _report: Report) -> Core:
+    """Runs on the worker: the core, then the heavy imports the first generation needs."""
+    from drafting_app.ui.core import load_core, warm_up
+
+    core = load_core(library_dir)
+    warm_up()
+    return core
 
 
 class MainWindow(QMainWindow):
@@ -34,123 +53,490 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        renderer: Renderer,
-        problems: Sequence[Problem],
-        translate: Callable[[str], str],
+        tr: Tr,
+        data_dir: Path,
+        library_dir: Path | None = None,
+        examples_dir: Path | None = None,
+        open_url: Callable[[QUrl], bool] | None = None,
     ) -> None:
         super().__init__()
-        _ = translate
-        self._ = translate
-        self.renderer = renderer
-        self.library = renderer.library
-        self.samples: SampleDossiers = load_samples(self.library)[0]
-        self.setWindowTitle(_("Clausier — rédaction de marchés publics responsables"))
-        self.resize(1100, 720)
+        _ = tr
+        self._ = tr
+        self.library_dir = library_dir
+        self.open_url: Callable[[QUrl], bool] = open_url or QDesktopServices.openUrl
+        self.worker = Worker(self)
+        self.core: Core | None = None
+        self.editor: DossierEditor | None = None
+        self.library_page: QWidget | None = None
+        self.library_browser: ClauseBrowser | None = None
+        self.path: Path | None = None
+        self.dirty = False
+        self._autosave_pending = False
+        self.recent = RecentFiles(data_dir)
+        self.autosave = Autosave(data_dir)
+        self.offer_recovery_on_ready = True
 
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(_("Rechercher une clause (ex. : insertion, équitable…)"))
-        self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName(_("Recherche de clauses"))
-        self.clause_list = QListWidget()
-        self.clause_list.setAccessibleName(_("Clauses"))
-        self.count = QLabel()
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.addWidget(self.search)
-        left_layout.addWidget(self.clause_list, 1)
-        left_layout.addWidget(self.count)
+        self.start = StartScreen(tr)
+        self.start.set_examples(find_examples(examples_dir or examples_folder()))
+        self.start.set_recent(self.recent.paths())
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.start)
+        self.setCentralWidget(self.stack)
+        self.start.new_requested.connect(self.new_dossier)
+        self.start.open_requested.connect(self.open_dialog)
+        self.start.path_requested.connect(self.request_open)
+        self.start.example_requested.connect(lambda path: self.request_open(path, as_copy=True))
+        self.start.library_requested.connect(self.show_library)
 
-        self.details = QTextBrowser()
-        self.details.setOpenExternalLinks(False)
-        self.details.setAccessibleName(_("Texte de la clause"))
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.details)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([360, 740])
-        self.setCentralWidget(splitter)
+        self._build_menus()
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setInterval(AUTOSAVE_INTERVAL_MS)
+        self.autosave_timer.timeout.connect(self.autosave_now)
+        self.autosave_timer.start()
+        self._size_to_screen()
+        self._update_title()
 
-        find = QAction(_("Rechercher une clause"), self)
-        find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(self.focus_search)
-        quit_action = QAction(_("Quitter"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
+    # ----------------------------------------------------------------------------- setup
+
+    def _size_to_screen(self) -> None:
+        screen = QGuiApplication.primaryScreen()
+        width, height = 1360, 860
+        if screen is not None:
+            available = screen.availableGeometry()
+            width = min(width, int(available.width() * 0.94))
+            height = min(height, int(available.height() * 0.9))
+        self.resize(width, height)
+
+    def _action(self, text: str, slot: Callable[[], Any],
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
+        action = QAction(text, self)
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            action.setShortcuts(shortcut)  # every binding of the platform (Ctrl+W and Ctrl+F4)
+        elif shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        _ = self._
+        keys = QKeySequence.StandardKey
+        self.new_action = self._action(_("&Nouveau dossier…"), self.go_home, keys.New)
+        self.open_action = self._action(_("&Ouvrir…"), self.open_dialog, keys.Open)
+        self.save_action = self._action(_("&Enregistrer"), self.save, keys.Save)
+        self.save_as_action = self._action(_("Enregistrer &sous…"), self.save_as, "Ctrl+Shift+S")
+        self.close_action = self._action(_("&Fermer le dossier"), self.close_dossier, keys.Close)
+        self.quit_action = self._action(_("&Quitter"), self.close, "Ctrl+Q")
+        self.find_action = self._action(_("&Rechercher une clause"), self.find_clause, keys.Find)
+        self.previous_action = self._action(_("Étape &précédente"), self.previous_step,
+                                            "Ctrl+PgUp")
+        self.next_action = self._action(_("Étape &suivante"), self.next_step, "Ctrl+PgDown")
+        self.findings_action = self._action(_("Aller aux &constats"), self.focus_findings, "F6")
+        self.preview_action = self._action(_("Afficher l’&aperçu"), self.focus_preview, "F7")
+        self.generate_action = self._action(_("&Générer les documents…"), self.go_generate,
+                                            "Ctrl+G")
+        self.panel_action = self._action(_("Afficher ou masquer le &panneau latéral"),
+                                         self.toggle_side_panel, "F8")
+        about = self._action(_("À &propos de Clausier"), self.about)
         file_menu = self.menuBar().addMenu(_("&Fichier"))
-        file_menu.addAction(quit_action)
-        edit_menu = self.menuBar().addMenu(_("&Édition"))
-        edit_menu.addAction(find)
+        file_menu.addAction(self.new_action)
+        file_menu.addAction(self.open_action)
+        self.recent_menu = QMenu(_("Dossiers &récents"), self)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.save_action)
+        file_menu.addAction(self.save_as_action)
+        file_menu.addAction(self.close_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        dossier_menu = self.menuBar().addMenu(_("&Dossier"))
+        for action in (self.previous_action, self.next_action, self.find_action,
+                       self.findings_action, self.preview_action, self.panel_action,
+                       self.generate_action):
+            dossier_menu.addAction(action)
+        help_menu = self.menuBar().addMenu(_("&Aide"))
+        help_menu.addAction(about)
+        self._update_actions()
 
-        self.search.textChanged.connect(self.refresh_list)
-        self.clause_list.currentItemChanged.connect(self._show_current)
-        self.refresh_list("")
+    def _fill_recent_menu(self) -> None:
+        _ = self._
+        self.recent_menu.clear()
+        paths = self.recent.paths()
+        if not paths:
+            empty = self.recent_menu.addAction(_("Aucun dossier récent"))
+            empty.setEnabled(False)
+        for path in paths:
+            action = self.recent_menu.addAction(str(path))
+            action.triggered.connect(lambda _checked=False, p=path: self.request_open(p))
+
+    def _update_actions(self) -> None:
+        has_dossier = self.editor is not None
+        for action in (self.save_action, self.save_as_action, self.close_action,
+                       self.previous_action, self.next_action, self.findings_action,
+                       self.preview_action, self.panel_action, self.generate_action):
+            action.setEnabled(has_dossier)
+
+    def _update_title(self) -> None:
+        _ = self._
+        if self.editor is None:
+            self.setWindowTitle(_("Clausier — rédaction de marchés publics responsables"))
+            return
+        name = self.path.name if self.path else _("non enregistré")
+        self.setWindowTitle(f"{self.editor.title()} ({name})[*] — Clausier")
+        self.setWindowModified(self.dirty)
+
+    # ----------------------------------------------------------------------------- core
+
+    def start_loading(self) -> None:
+        """Load the core on the worker (the window is already shown)."""
+        self.worker.submit(lambda report: _load_core(self.library_dir, report),
+                           self.core_ready, self._core_failed)
+
+    def load_now(self) -> None:
+        """Load the core on this thread (tests, scripts)."""
+        from drafting_app.ui.core import load_core
+
+        self.core_ready(load_core(self.library_dir))
+
+    def core_ready(self, core: Core) -> None:
+        """The library is loaded: enable everything, then offer to recover a crashed session."""
+        _ = self._
+        self.core = core
+        if core.problems:
+            message = _("La bibliothèque de clauses a {n} problème(s) : lancez « clausier "
+                        "library check » pour le détail.").format(n=len(core.problems))
+        else:
+            message = _("Bibliothèque : {clauses} clauses, {documents} modèles de pièces.").format(
+                clauses=len(core.library.clauses), documents=len(core.library.documents))
+        self.start.set_ready(True, message)
+        self.statusBar().showMessage(message, 0 if core.problems else 10_000)
+        if self.offer_recovery_on_ready:
+            QTimer.singleShot(0, self.offer_recovery)
+
+    def _core_failed(self, error: BaseException) -> None:
+        _ = self._
+        message = _("La bibliothèque de clauses n’a pas pu être chargée : {error}").format(
+            error=error)
+        self.start.set_ready(False, message)
+        QMessageBox.critical(self, _("Clausier"), message)
+
+    # ----------------------------------------------------------------------------- screens
+
+    def go_home(self) -> None:
+        """Back to the start screen (Ctrl+N), closing the dossier after asking to save it."""
+        if self.editor is not None and not self.close_dossier():
+            return
+        self.stack.setCurrentWidget(self.start)
+
+    def show_library(self) -> None:
+        """The clause library on its own, to read and try clauses without a dossier."""
+        if self.core is None:
+            return
+        if self.library_page is None:
+            from drafting_app.ui.clause_browser import ClauseBrowser
+
+            _ = self._
+            page = QWidget()
+            layout = QVBoxLayout(page)
+            back = QPushButton(_("◀ Retour à l’accueil"))
+            back.clicked.connect(lambda: self.stack.setCurrentWidget(self.start))
+            row = QHBoxLayout()
+            row.addWidget(back)
+            row.addStretch(1)
+            layout.addLayout(row)
+            self.library_browser = ClauseBrowser(self.core, self._)
+            layout.addWidget(self.library_browser, 1)
+            self.library_page = page
+            self.stack.addWidget(page)
+        self.stack.setCurrentWidget(self.library_page)
+
+    def new_dossier(self, kind: str) -> None:
+        """Start a new dossier of a kind (marche_public, convention_annuelle, cpo)."""
+        from drafting_app.model import DossierKind
+        from drafting_app.ui.draft import new_draft
+
+        if self.core is None or not self.maybe_save():
+            return
+        self.show_editor(new_draft(DossierKind(kind), dt.date.today()), None)
+        if self.editor is not None:
+            self.editor.focus_first()
+
+    def show_editor(self, draft: dict[str, Any], path: Path | None, dirty: bool = False) -> None:
+        """Open a draft in a new editor, replacing the current one."""
+        from drafting_app.ui.editor import DossierEditor
+
+        assert self.core is not None
+        self._drop_editor()
+        editor = DossierEditor(self.core, self.worker, self._, draft, self.open_url)
+        editor.changed.connect(self._changed)
+        self.editor = editor
+        self.stack.addWidget(editor)
+        self.stack.setCurrentWidget(editor)
+        self.path = path
+        self.dirty = dirty
+        self._autosave_pending = dirty
+        self._suggest_folder()
+        self._update_actions()
+        self._update_title()
+
+    def _drop_editor(self) -> None:
+        if self.editor is not None:
+            self.editor.shutdown()
+            self.worker.wait_idle()
+            self.stack.removeWidget(self.editor)
+            self.editor.deleteLater()
+            self.editor = None
+
+    def _suggest_folder(self) -> None:
+        if self.editor is None:
+            return
+        from drafting_app.generate import slug
+
+        name = slug(self.editor.reference() or self.editor.title())
+        base = self.path.parent if self.path else default_documents_dir()
+        self.editor.generate_panel.set_default_folder(base / f"{name}_documents")
+
+    def _changed(self) -> None:
+        self.dirty = True
+        self._autosave_pending = True
+        self._update_title()
+
+    # ----------------------------------------------------------------------------- files
+
+    def maybe_save(self) -> bool:
+        """Ask about unsaved changes; True when it is fine to go on."""
+        if self.editor is None or not self.dirty:
+            return True
+        choice, go_on = UnsavedChangesDialog.ask(self, self.editor.title(), self._)
+        if choice is Unsaved.SAVE:
+            return self.save()
+        return go_on
+
+    def open_dialog(self) -> None:
+        """Choose a dossier file to open (Ctrl+O)."""
+        _ = self._
+        if self.core is None or not self.maybe_save():
+            return
+        start = str(self.path.parent if self.path else Path.home())
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, _("Ouvrir un dossier"), start,
+            _("Dossiers Clausier (*.json);;Tous les fichiers (*)"))
+        if chosen:
+            self.open_path(Path(chosen))
+
+    def request_open(self, path: Path, as_copy: bool = False) -> None:
+        """Open a recent dossier or an example, after asking about unsaved changes."""
+        if self.core is not None and self.maybe_save():
+            self.open_path(path, as_copy=as_copy)
+
+    def open_path(self, path: Path, as_copy: bool = False) -> bool:
+        """Open a dossier file; an incomplete one opens with its problems listed."""
+        from drafting_app.dossier import DossierError, load_dossier
+        from drafting_app.ui.draft import dossier_draft, read_draft_file
+
+        _ = self._
+        problems: list[str] = []
+        try:
+            draft = dossier_draft(load_dossier(path))
+        except DossierError as exc:
+            loose = read_draft_file(path)
+            if loose is None:
+                QMessageBox.warning(
+                    self, _("Ouvrir un dossier"),
+                    _("Le fichier {path} ne peut pas être ouvert :").format(path=path) + "\n"
+                    + "\n".join(f"• {problem}" for problem in exc.problems))
+                return False
+            draft, problems = loose, exc.problems
+        self.show_editor(draft, None if as_copy else path)
+        if not as_copy:
+            self.recent.add(path)
+            self.start.set_recent(self.recent.paths())
         if problems:
             self.statusBar().showMessage(
-                _("La bibliothèque a {n} problème(s) : lancez « clausier library check ».")
-                .format(n=len(problems))
-            )
-        else:
+                _("Dossier incomplet : {n} point(s) à compléter, voyez les constats.").format(
+                    n=len(problems)), 15_000)
+        elif as_copy:
             self.statusBar().showMessage(
-                _("Bibliothèque : {n} clauses").format(n=len(self.library.clauses))
-            )
+                _("Exemple ouvert comme nouveau dossier : enregistrez-le sous un autre nom."),
+                15_000)
+        return True
 
-    def focus_search(self) -> None:
-        """Put the cursor in the search field (Ctrl+F)."""
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
+    def save(self) -> bool:
+        """Save the dossier (Ctrl+S); asks for a file the first time."""
+        if self.editor is None:
+            return False
+        if self.path is None:
+            return self.save_as()
+        return self.write(self.path)
 
-    def refresh_list(self, query: str) -> None:
-        """Show the clauses matching the search, accent- and case-insensitively."""
+    def save_as(self) -> bool:
+        """Save the dossier under a new name."""
+        if self.editor is None:
+            return False
+        from drafting_app.generate import slug
+
         _ = self._
-        found = search_clauses(self.library, query)
-        self.clause_list.clear()
-        for clause in found:
-            item = QListWidgetItem(french_typography(clause.meta.title))
-            item.setData(CLAUSE_ID_ROLE, clause.id)
-            item.setToolTip(f"{clause.meta.category} — {clause.meta.status.value}")
-            self.clause_list.addItem(item)
-        self.count.setText(_("{n} clause(s)").format(n=len(found)))
-        if found:
-            self.clause_list.setCurrentRow(0)
-        else:
-            self.details.setHtml(
-                "<p>" + html.escape(_("Aucune clause ne correspond à la recherche.")) + "</p>"
-            )
+        suggested = self.path or (Path.home() / f"{slug(self.editor.title())}.json")
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, _("Enregistrer le dossier"), str(suggested),
+            _("Dossiers Clausier (*.json)"))
+        if not chosen:
+            return False
+        path = Path(chosen)
+        if path.suffix.lower() != ".json":
+            path = path.with_suffix(".json")
+        return self.write(path)
 
-    def _show_current(self, item: QListWidgetItem | None, _previous: object) -> None:
-        if item is None:
+    def write(self, path: Path) -> bool:
+        """Write the dossier atomically; an incomplete one is kept as it is, after asking."""
+        from drafting_app.dossier import atomic_write_bytes, save_dossier
+        from drafting_app.ui.draft import draft_json
+
+        assert self.editor is not None
+        _ = self._
+        dossier, count = self.editor.validate_now()
+        try:
+            if dossier is not None:
+                save_dossier(dossier, path)
+            else:
+                answer = QMessageBox.question(
+                    self, _("Dossier incomplet"),
+                    _("Le dossier est incomplet ({n} champ(s) à compléter ou corriger). "
+                      "L’enregistrer tel quel ? Vous pourrez le compléter plus tard.").format(
+                        n=count),
+                    QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+                    QMessageBox.StandardButton.Save)
+                if answer != QMessageBox.StandardButton.Save:
+                    return False
+                atomic_write_bytes(path, draft_json(self.editor.draft()).encode("utf-8"))
+        except OSError as exc:
+            QMessageBox.warning(self, _("Enregistrer le dossier"),
+                                _("Enregistrement impossible dans {path} : {why}").format(
+                                    path=path, why=exc.strerror or exc))
+            return False
+        self.path = path
+        self.dirty = False
+        self._autosave_pending = False
+        self.autosave.clear()
+        self.recent.add(path)
+        self.start.set_recent(self.recent.paths())
+        self._suggest_folder()
+        self._update_title()
+        self.statusBar().showMessage(_("Dossier enregistré : {path}").format(path=path), 10_000)
+        return True
+
+    def close_dossier(self) -> bool:
+        """Close the dossier (Ctrl+W) after asking about unsaved changes."""
+        if self.editor is None:
+            return True
+        if not self.maybe_save():
+            return False
+        self.worker.wait_idle()
+        self._drop_editor()
+        self.path = None
+        self.dirty = False
+        self.autosave.clear()
+        self.start.set_recent(self.recent.paths())
+        self.stack.setCurrentWidget(self.start)
+        self._update_actions()
+        self._update_title()
+        return True
+
+    def autosave_now(self) -> bool:
+        """Write the autosave if the dossier changed since the last one (every minute)."""
+        if self.editor is None or not self.dirty or not self._autosave_pending:
+            return False
+        try:
+            self.autosave.write(self.editor.draft(), self.path, self.editor.title())
+        except OSError:
+            self.statusBar().showMessage(self._("Sauvegarde automatique impossible."), 10_000)
+            return False
+        self._autosave_pending = False
+        return True
+
+    def offer_recovery(self) -> None:
+        """Offer to reopen the dossiers that crashed sessions left in the autosave folder."""
+        for recovered in self.autosave.orphans():
+            choice, _decided = RecoveryDialog.ask(self, recovered, self._)
+            if choice is Recovery.DISCARD:
+                Autosave.discard(recovered)
+            elif choice is Recovery.RECOVER and self.core is not None and self.maybe_save():
+                self.show_editor(recovered.draft, recovered.original, dirty=True)
+                Autosave.discard(recovered)
+                self.autosave_now()
+                self.statusBar().showMessage(
+                    self._("Dossier récupéré : enregistrez-le pour garder ces modifications."),
+                    15_000)
+                return
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.maybe_save():
+            event.ignore()
             return
-        clause = self.library.clause(str(item.data(CLAUSE_ID_ROLE)))
-        if clause is not None:
-            self.details.setHtml(self.clause_html(clause))
+        if self.editor is not None:
+            self.editor.shutdown()
+        self.worker.wait_idle()
+        self.autosave.close()
+        event.accept()
 
-    def clause_html(self, clause: Clause) -> str:
-        """A clause's card: title, status, legal basis, note to the buyer, sample rendering."""
+    # ----------------------------------------------------------------------------- dossier
+
+    def find_clause(self) -> None:
+        """Ctrl+F: the clause search of the dossier, or of the library."""
+        if self.editor is not None and self.stack.currentWidget() is self.editor:
+            index = next((i for i, s in enumerate(self.editor.steps) if s.special == "clauses"),
+                         None)
+            if index is not None and self.editor.clause_step is not None:
+                self.editor.go_to(index)
+                self.editor.clause_step.browser.focus_search()
+            return
+        self.show_library()
+        if self.library_browser is not None:
+            self.library_browser.focus_search()
+
+    def previous_step(self) -> None:
+        """Ctrl+PgUp."""
+        if self.editor is not None:
+            self.editor.previous_step()
+
+    def next_step(self) -> None:
+        """Ctrl+PgDown."""
+        if self.editor is not None:
+            self.editor.next_step()
+
+    def toggle_side_panel(self) -> None:
+        """F8: show or hide the findings and preview panel."""
+        if self.editor is not None:
+            self.editor.toggle_side_panel()
+
+    def focus_findings(self) -> None:
+        """F6: the findings list."""
+        if self.editor is not None:
+            self.editor.show_side_panel(True)
+            self.editor.side.setCurrentWidget(self.editor.findings)
+            self.editor.findings.list.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_preview(self) -> None:
+        """F7: the preview."""
+        if self.editor is not None:
+            self.editor.show_side_panel(True)
+            self.editor.side.setCurrentWidget(self.editor.preview)
+            self.editor.preview.browser.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def go_generate(self) -> None:
+        """Ctrl+G: the documents step."""
+        if self.editor is not None:
+            self.editor.go_to(len(self.editor.steps) - 1)
+            self.editor.generate_panel.button.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def about(self) -> None:
+        """A few words about Clausier."""
+        from drafting_app import __version__
+
         _ = self._
-        meta = clause.meta
-        dossier = self.samples.for_clause(clause)
-        if dossier is None:
-            preview = f"<pre>{html.escape(clause.text)}</pre>"
-        else:
-            try:
-                preview = blocks_to_html(self.renderer.render_clause(clause, dossier))
-            except RenderError as exc:
-                preview = "<br>".join(html.escape(str(p)) for p in exc.problems)
-        references = "".join(
-            f"<li>{html.escape(r.label())} — {html.escape(french_typography(r.note))}</li>"
-            for r in meta.references
-        )
-        note = "".join(
-            f"<p>{html.escape(french_typography(' '.join(chunk.split())))}</p>"
-            for chunk in meta.note.strip().split("\n\n")
-        )
-        return (
-            f"<h2>{html.escape(french_typography(meta.title))}</h2>"
-            f"<p><b>{html.escape(_('Statut'))} :</b> {html.escape(meta.status.value)} — "
-            f"<b>{html.escape(_('Version'))} :</b> {meta.version} — "
-            f"<b>{html.escape(_('Catégorie'))} :</b> {html.escape(meta.category)}</p>"
-            f"<h3>{html.escape(_('Fondement juridique'))}</h3><ul>{references}</ul>"
-            f"<h3>{html.escape(_('Note à l’acheteur'))}</h3>{note}"
-            f"<h3>{html.escape(_('Rendu avec les valeurs d’exemple'))}</h3>"
-            f"<div style='margin-left: 12px'>{preview}</div>"
-        )
+        QMessageBox.about(self, _("À propos de Clausier"), _(
+            "Clausier {version}\n\nAssistant hors ligne de rédaction de marchés publics "
+            "responsables et de conventions de subvention.\n\nLes clauses et les vérifications "
+            "citent leurs fondements juridiques ; faites relire vos documents par votre service "
+            "juridique avant publication.").format(version=__version__))

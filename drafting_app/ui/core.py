@@ -1,0 +1,49 @@
+"""The core as the app uses it: library, renderer, legal data, loaded once off the GUI thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from drafting_app.checks import LegalData, load_legal_data
+from drafting_app.library import Library, Problem, load_library
+from drafting_app.paths import default_layout, shipped_library
+from drafting_app.render import Formats, Renderer, make_environment
+from drafting_app.samples import SampleDossiers, load_samples
+
+
+@dataclass(frozen=True)
+class Core:
+    """Everything the windows need from the core, built once at startup."""
+
+    library: Library
+    renderer: Renderer
+    problems: tuple[Problem, ...]
+    legal: LegalData
+    legal_problems: tuple[Problem, ...]
+    samples: SampleDossiers
+    layout_path: Path
+
+
+def load_core(library_dir: Path | None = None, layout_path: Path | None = None) -> Core:
+    """Load the clause library, its legal data and sample dossiers."""
+    env = make_environment(Formats())
+    library, problems = load_library(library_dir or shipped_library(), env)
+    legal, legal_problems = load_legal_data(library.root)
+    samples, sample_problems = load_samples(library)
+    return Core(
+        library=library,
+        renderer=Renderer(library, env),
+        problems=tuple(problems) + tuple(sample_problems),
+        legal=legal,
+        legal_problems=tuple(legal_problems),
+        samples=samples,
+        layout_path=layout_path or default_layout(),
+    )
+
+
+def warm_up() -> None:
+    """Import the heavy modules (python-docx, num2words) before the user needs them."""
+    import num2words  # noqa: F401
+
+    import drafting_app.export_docx  # noqa: F401

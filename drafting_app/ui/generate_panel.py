@@ -1,0 +1,340 @@
+"""The documents step: choose the pieces and the folder, write the Word files, open them."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from drafting_app.generate import Generated, file_stem, piece_layout_path
+from drafting_app.markup import french_typography
+from drafting_app.model import Dossier, DossierKind
+from drafting_app.render import RenderError
+from drafting_app.ui.core import Core
+from drafting_app.ui.i18n import Tr
+from drafting_app.ui.worker import Report, Worker
+
+PIECE_ROLE = Qt.ItemDataRole.UserRole
+PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class GenerationError(Exception):
+    """The documents could not be written; `problems` say why, in French."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a generation wrote, and what it had to say about it."""
+
+    files: tuple[Generated, ...]
+    notes: tuple[str, ...]
+
+
+def write_pieces(core: Core, dossier: Dossier, pieces: Sequence[str], out_dir: Path,
+                 report: Report, _: Tr) -> Written:
+    """Render and write the chosen pieces as Word files (runs on the worker)."""
+    from drafting_app.export_docx import (  # heavy: python-docx
+        ExportError,
+        Layout,
+        RemovedCharactersWarning,
+        export_docx,
+        load_layout,
+    )
+
+    written: list[Generated] = []
+    notes: list[str] = []
+    try:
+        # the same pieces, names and page designs as drafting_app.generate.generate, chosen ones
+        chosen = [(s, lot) for s, lot in core.renderer.documents(dossier) if s.id in pieces]
+        total = len(chosen)
+        report(0, total, _("Lecture de la mise en page…"))
+        default = load_layout(core.layout_path)
+        layouts: dict[str, Layout] = {}
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for index, (skeleton, lot) in enumerate(chosen):
+            title = french_typography(skeleton.meta.title)
+            if lot is not None:
+                title = _("{title}, lot {n}").format(title=title, n=lot.number)
+            report(index, total, _("Rédaction : {title}").format(title=title))
+            if skeleton.id not in layouts:
+                own = piece_layout_path(core.layout_path, skeleton.id)
+                layouts[skeleton.id] = load_layout(own) if own.is_file() else default
+            document = core.renderer.render_document(skeleton, dossier, lot)
+            stem = file_stem(skeleton.meta.filename, dossier, lot)
+            path = out_dir / f"{stem}.docx"
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", RemovedCharactersWarning)
+                export_docx(document, path, layouts[skeleton.id])
+            notes.extend(f"{title} : {w.message}" for w in caught)
+            written.append(Generated(stem, title, path))
+    except RenderError as exc:
+        raise GenerationError([p.message for p in exc.problems]) from None
+    except ExportError as exc:
+        raise GenerationError(list(exc.problems)) from None
+    except OSError as exc:
+        raise GenerationError([_("écriture impossible dans {folder} : {why}").format(
+            folder=out_dir, why=exc.strerror or exc)]) from None
+    report(total, total, _("Terminé"))
+    return Written(tuple(written), tuple(notes))
+
+
+class GeneratePanel(QWidget):
+    """Choose pieces and folder, generate with a progress bar, open the results."""
+
+    generated = Signal()
+
+    def __init__(self, core: Core, worker: Worker, kind: DossierKind, tr: Tr,
+                 open_url: Callable[[QUrl], bool], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        _ = tr
+        self._ = tr
+        self.core = core
+        self.worker = worker
+        self.open_url = open_url
+        self.dossier: Dossier | None = None
+        self.blocking = 0
+        self.missing = 0
+        self.written: Written | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+        pieces_box = QGroupBox(_("Pièces à produire"))
+        pieces_layout = QVBoxLayout(pieces_box)
+        self.pieces = QListWidget()
+        self.pieces.setAccessibleName(_("Pièces à produire"))
+        self.unchecked: set[str] = set()
+        self.pieces.itemChanged.connect(self._piece_toggled)
+        self._fill_pieces([(s.id, french_typography(s.meta.title), 0)
+                           for s in core.library.documents_for(kind)])
+        pieces_layout.addWidget(self.pieces)
+        self.no_pieces = QLabel(_("La bibliothèque ne prévoit aucune pièce pour ce dossier."))
+        pieces_layout.addWidget(self.no_pieces)
+        layout.addWidget(pieces_box)
+
+        folder_box = QGroupBox(_("Dossier de destination"))
+        folder_layout = QHBoxLayout(folder_box)
+        self.folder = QLineEdit()
+        self.folder.setAccessibleName(_("Dossier de destination"))
+        self.choose = QPushButton(_("Choisir…"))
+        self.choose.clicked.connect(self._choose_folder)
+        folder_layout.addWidget(self.folder, 1)
+        folder_layout.addWidget(self.choose)
+        layout.addWidget(folder_box)
+
+        self.state = QLabel()
+        self.state.setWordWrap(True)
+        layout.addWidget(self.state)
+        self.button = QPushButton(_("Générer les documents"))
+        self.button.setDefault(True)
+        self.button.clicked.connect(self.generate)
+        row = QHBoxLayout()
+        row.addWidget(self.button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.progress_label = QLabel()
+        layout.addWidget(self.progress)
+        layout.addWidget(self.progress_label)
+
+        results_box = QGroupBox(_("Documents produits"))
+        results_layout = QVBoxLayout(results_box)
+        self.results = QListWidget()
+        self.results.setAccessibleName(_("Documents produits"))
+        self.results.itemActivated.connect(lambda _item: self.open_document())
+        results_layout.addWidget(self.results)
+        open_row = QHBoxLayout()
+        self.open_folder_button = QPushButton(_("Ouvrir le dossier"))
+        self.open_document_button = QPushButton(_("Ouvrir le document"))
+        self.open_folder_button.clicked.connect(self.open_folder)
+        self.open_document_button.clicked.connect(self.open_document)
+        open_row.addWidget(self.open_folder_button)
+        open_row.addWidget(self.open_document_button)
+        open_row.addStretch(1)
+        results_layout.addLayout(open_row)
+        self.results_box = results_box
+        results_box.setVisible(False)
+        layout.addWidget(results_box)
+        layout.addStretch(1)
+        self._update_state()
+
+    def _fill_pieces(self, pieces: list[tuple[str, str, int]]) -> None:
+        """(skeleton id, title, number of lots) of the pieces; the user's ticks are kept."""
+        _ = self._
+        self.pieces.blockSignals(True)
+        self.pieces.clear()
+        for piece, title, lots in pieces:
+            text = title if lots < 2 else _("{title} (un par lot : {n})").format(
+                title=title, n=lots)
+            item = QListWidgetItem(text)
+            item.setData(PIECE_ROLE, piece)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked if piece in self.unchecked
+                               else Qt.CheckState.Checked)
+            self.pieces.addItem(item)
+        self.pieces.blockSignals(False)
+        self.pieces.setMaximumHeight(max(3, self.pieces.count())
+                                     * (self.pieces.fontMetrics().height() + 12) + 8)
+
+    def _piece_toggled(self, item: QListWidgetItem) -> None:
+        piece = str(item.data(PIECE_ROLE))
+        if item.checkState() == Qt.CheckState.Checked:
+            self.unchecked.discard(piece)
+        else:
+            self.unchecked.add(piece)
+
+    def set_dossier(self, dossier: Dossier | None, blocking: int, missing: int) -> None:
+        """The dossier as last analysed: complete or not, with its blocking findings."""
+        self.dossier = dossier
+        self.blocking = blocking
+        self.missing = missing
+        if dossier is not None:
+            counts: dict[str, tuple[str, int]] = {}
+            try:
+                planned = self.core.renderer.documents(dossier)
+            except RenderError:
+                planned = []  # the generation itself will say what is wrong
+            for skeleton, lot in planned:
+                title, lots = counts.get(skeleton.id, (french_typography(skeleton.meta.title), 0))
+                counts[skeleton.id] = (title, lots + (lot is not None))
+            if counts:
+                self._fill_pieces([(piece, title, lots)
+                                   for piece, (title, lots) in counts.items()])
+        self._update_state()
+
+    def set_default_folder(self, folder: Path) -> None:
+        """Suggest a folder unless the user already chose one."""
+        if not self.folder.text().strip():
+            self.folder.setText(str(folder))
+
+    def _update_state(self) -> None:
+        _ = self._
+        busy = self.progress.isVisible()
+        if self.dossier is None:
+            self.state.setText(_("Le dossier est incomplet ({n} champ(s) à compléter ou "
+                                 "corriger) : voyez le panneau des constats.").format(
+                                     n=self.missing))
+        elif self.blocking:
+            self.state.setText(_("Le dossier a {n} point(s) bloquant(s) : vous pouvez produire "
+                                 "les documents pour relecture, mais corrigez-les avant "
+                                 "publication.").format(n=self.blocking))
+        else:
+            self.state.setText(_("Le dossier est complet."))
+        self.no_pieces.setVisible(self.pieces.count() == 0)
+        self.button.setEnabled(self.dossier is not None and self.pieces.count() > 0 and not busy)
+
+    def _choose_folder(self) -> None:
+        _ = self._
+        chosen = QFileDialog.getExistingDirectory(self, _("Dossier de destination"),
+                                                  self.folder.text())
+        if chosen:
+            self.folder.setText(chosen)
+
+    def chosen_pieces(self) -> list[str]:
+        """The ids of the ticked pieces."""
+        out = []
+        for row in range(self.pieces.count()):
+            item = self.pieces.item(row)
+            if item.checkState() == Qt.CheckState.Checked:
+                out.append(str(item.data(PIECE_ROLE)))
+        return out
+
+    def generate(self) -> None:
+        """Write the chosen pieces on the worker, with a progress bar."""
+        _ = self._
+        dossier = self.dossier
+        pieces = self.chosen_pieces()
+        folder = self.folder.text().strip()
+        if dossier is None:
+            return
+        if not pieces:
+            QMessageBox.information(self, _("Générer les documents"),
+                                    _("Cochez au moins une pièce à produire."))
+            return
+        if not folder:
+            QMessageBox.information(self, _("Générer les documents"),
+                                    _("Choisissez le dossier où écrire les documents."))
+            return
+        out_dir = Path(folder).expanduser()
+        self.progress.setRange(0, len(pieces))
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        self.progress_label.setText(_("Préparation…"))
+        self.results_box.setVisible(False)
+        self._update_state()
+        core = self.core
+        self.worker.submit(
+            lambda report: write_pieces(core, dossier, pieces, out_dir, report, _),
+            self._done, self._failed, self._progressed)
+
+    def _progressed(self, done: int, total: int, label: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress_label.setText(label)
+
+    def _done(self, written: Written) -> None:
+        _ = self._
+        self.written = written
+        self.progress.setVisible(False)
+        self.results.clear()
+        for item in written.files:
+            entry = QListWidgetItem(f"{item.title} — {item.path.name}")
+            entry.setData(PATH_ROLE, str(item.path))
+            entry.setToolTip(str(item.path))
+            self.results.addItem(entry)
+        if self.results.count():
+            self.results.setCurrentRow(0)
+        text = _("{n} document(s) écrit(s) dans {folder}.").format(
+            n=len(written.files), folder=self.folder.text())
+        if written.notes:
+            text += "\n" + "\n".join(written.notes)
+        self.progress_label.setText(text)
+        self.results_box.setVisible(True)
+        self._update_state()
+        self.open_document_button.setFocus()
+        self.generated.emit()
+
+    def _failed(self, error: BaseException) -> None:
+        _ = self._
+        self.progress.setVisible(False)
+        self._update_state()
+        if isinstance(error, GenerationError):
+            details = "\n".join(f"• {p}" for p in error.problems)
+        else:
+            details = _("Erreur inattendue : {error}").format(error=error)
+        self.progress_label.setText(_("Les documents n’ont pas pu être produits."))
+        QMessageBox.warning(self, _("Générer les documents"),
+                            _("Les documents n’ont pas pu être produits :") + "\n" + details)
+
+    def open_folder(self) -> None:
+        """Open the destination folder in the file manager."""
+        folder = self.folder.text().strip()
+        if folder:
+            self.open_url(QUrl.fromLocalFile(str(Path(folder).expanduser())))
+
+    def open_document(self) -> None:
+        """Open the selected document with the system's default application."""
+        item = self.results.currentItem()
+        if item is not None:
+            self.open_url(QUrl.fromLocalFile(str(item.data(PATH_ROLE))))
