@@ -183,6 +183,11 @@ class ClauseMeta(Strict):
     keywords: tuple[str, ...] = ()
     history: tuple[ReviewEntry, ...] = ()
 
+    @field_validator("title")
+    @classmethod
+    def _typographic_apostrophe(cls, title: str) -> str:
+        return title.replace("'", "’")
+
     @model_validator(mode="after")
     def _legal_basis(self) -> ClauseMeta:
         if (not self.references and not self.no_reference_reason.strip()
@@ -222,6 +227,11 @@ class DocumentMeta(Strict):
     per_lot: bool = False
     # a Jinja expression: the piece exists only when it is true (empty: always)
     when: str = ""
+
+    @field_validator("title", "short_title")
+    @classmethod
+    def _typographic_apostrophe(cls, title: str) -> str:
+        return title.replace("'", "’")
 
     @field_validator("filename")
     @classmethod
