@@ -933,18 +933,13 @@ def _usage(parser: FrenchParser) -> int:
     return EXIT_BAD_INPUT
 
 
-def open_app() -> int:
-    """Start the desktop application (the only path that imports Qt)."""
-    from drafting_app.ui.app import run
-
-    return run(sys.argv[:1])
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `clausier` command."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     if not arguments:
-        return open_app()
+        from drafting_app.entry import main as entry_main
+
+        return entry_main([])
     parser = build_parser()
     namespace = parser.parse_args(arguments)
     if getattr(namespace, "handler", None) is None:

@@ -24,6 +24,12 @@ def shipped_layouts() -> Path:
     return _shipped("templates_docx")
 
 
+def shipped_examples() -> Path | None:
+    """The example dossiers, if this installation has them."""
+    folder = _shipped("examples")
+    return folder if folder.is_dir() else None
+
+
 def default_layout() -> Path:
     """The default house layout."""
     return shipped_layouts() / "default.docx"

@@ -159,7 +159,7 @@ def test_usage_errors_are_french_and_exit_2(capsys: pytest.CaptureFixture[str]) 
 def test_headless_commands_never_import_qt(tmp_path: Path) -> None:
     code = (
         "import sys\n"
-        "from drafting_app.cli import main\n"
+        "from drafting_app.entry import main\n"  # the `clausier` console script
         f"main(['clauses', 'list']); main(['check', {TENDER!r}])\n"
         f"main(['generate', {TENDER!r}, '--out', {str(tmp_path)!r}])\n"
         "qt = sorted(m for m in sys.modules if m.startswith('PySide6'))\n"

@@ -32,6 +32,7 @@ def test_wheel_layout_prefers_the_data_inside_the_package(
 @pytest.mark.parametrize(("package", "folder"), [
     ("drafting_app.clause_library", "clause_library"),
     ("drafting_app.templates_docx", "templates_docx"),
+    ("drafting_app.examples", "examples"),
 ])
 def test_every_data_file_is_shipped_in_the_wheel(package: str, folder: str) -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))

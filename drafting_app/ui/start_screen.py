@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from drafting_app.paths import shipped_examples
 from drafting_app.ui.i18n import Tr
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
@@ -54,11 +55,7 @@ def find_examples(folder: Path | None) -> list[Example]:
 
 def examples_folder() -> Path | None:
     """Where the examples are: inside an installed package, or at the top of a checkout."""
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (package / "examples", package.parent / "examples"):
-        if candidate.is_dir():
-            return candidate
-    return None
+    return shipped_examples()
 
 
 class StartScreen(QWidget):
