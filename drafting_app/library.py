@@ -22,13 +22,14 @@ from drafting_app.model import (
     ClauseMeta,
     ClauseStatus,
     DocumentMeta,
+    Dossier,
     DossierKind,
     Piece,
     ReferenceEntry,
     ReferenceIndex,
     ReferenceStatus,
 )
-from drafting_app.values import coerce_values
+from drafting_app.values import coerce_values, field_path_exists
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -481,6 +482,13 @@ def load_clause(
                         "l’utilise pas : supprimez-la ou utilisez-la",
                     )
                 )
+        for position, variable in enumerate(meta.variables):
+            if variable.dossier_field and not field_path_exists(Dossier, variable.dossier_field):
+                problems.append(Problem(
+                    meta_path,
+                    locate(read[1], ("variables", position, "dossier_field")) if read else None,
+                    f"champ du dossier inconnu « {variable.dossier_field} » pour la variable "
+                    f"« {variable.name} » (exemple : tender.advance_rate)"))
         if sample is not None:
             _, value_problems = coerce_values(meta.variables, sample_values)
             for value_problem in value_problems:

@@ -143,6 +143,9 @@ class Variable(Strict):
     max: Decimal | None = None
     choices: tuple[NonEmpty, ...] = ()
     required: bool = True
+    # a dossier field (e.g. `tender.advance_rate`) whose value the variable takes when the
+    # buyer leaves it empty, so that one figure is typed once for every piece and every check
+    dossier_field: str = ""
 
     @model_validator(mode="after")
     def _choices_only_for_choice(self) -> Variable:

@@ -22,7 +22,7 @@ from drafting_app.document import Block, Document, DocumentInfo
 from drafting_app.library import Clause, Library, Problem, Skeleton, prepare_source
 from drafting_app.markup import MAX_HEADING_LEVEL, french_typography, parse_markup, value_token
 from drafting_app.model import ChosenClause, DocumentMeta, Dossier, Lot, Piece
-from drafting_app.values import coerce_values
+from drafting_app.values import coerce_values, with_dossier_defaults
 from drafting_app.vocabulary import label_of
 
 VALUES_KEY = "__clausier_values"
@@ -228,7 +228,8 @@ class Renderer:
         self, clause: Clause, dossier: Dossier, chosen: ChosenClause
     ) -> tuple[dict[str, Any], list[Problem]]:
         """The values a clause sees: the dossier and its own checked values."""
-        values, value_problems = coerce_values(clause.meta.variables, chosen.values)
+        raw = with_dossier_defaults(clause.meta.variables, chosen.values, dossier)
+        values, value_problems = coerce_values(clause.meta.variables, raw)
         problems = [
             Problem(clause.folder / "clause.toml", None,
                     f"clause « {clause.id} », valeur « {p.name} » : {p.message}")

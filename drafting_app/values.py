@@ -88,6 +88,43 @@ def coerce_value(variable: Variable, raw: Any) -> tuple[Any, str | None]:
     return number, None
 
 
+def dossier_value(dossier: Any, path: str) -> Any:
+    """The value at a dotted path of a dossier (`tender.advance_rate`), or None."""
+    value = dossier
+    for part in path.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def field_path_exists(model: type[Any], path: str) -> bool:
+    """Whether a dotted path names a field of a pydantic model (through optional parts)."""
+    current: Any = model
+    for part in path.split("."):
+        fields = getattr(current, "model_fields", None)
+        if not fields or part not in fields:
+            return False
+        annotation = fields[part].annotation
+        candidates = [a for a in getattr(annotation, "__args__", (annotation,))
+                      if a is not type(None)]
+        current = candidates[0] if candidates else annotation
+    return True
+
+
+def with_dossier_defaults(
+    variables: tuple[Variable, ...], raw: Mapping[str, Any], dossier: Any
+) -> dict[str, Any]:
+    """The buyer's values, completed from the dossier fields variables are tied to."""
+    merged = dict(raw)
+    for variable in variables:
+        if variable.dossier_field and variable.name not in merged:
+            value = dossier_value(dossier, variable.dossier_field)
+            if value is not None:
+                merged[variable.name] = value
+    return merged
+
+
 def coerce_values(
     variables: tuple[Variable, ...], raw: Mapping[str, Any]
 ) -> tuple[dict[str, Any], list[ValueProblem]]:

@@ -10,7 +10,7 @@ from drafting_app.checks.findings import Finding, Severity
 from drafting_app.checks.legal_data import LegalData, load_legal_data
 from drafting_app.library import Library
 from drafting_app.model import Dossier
-from drafting_app.values import coerce_values
+from drafting_app.values import coerce_values, dossier_value, with_dossier_defaults
 
 __all__ = [
     "SUBSIDY_CHECKS",
@@ -66,7 +66,21 @@ def check_chosen_clauses(dossier: Dossier, library: Library) -> Iterator[Finding
                 "", f"{where}.id",
             )
             continue
-        _, problems = coerce_values(clause.meta.variables, chosen.values)
+        raw = with_dossier_defaults(clause.meta.variables, chosen.values, dossier)
+        values, problems = coerce_values(clause.meta.variables, raw)
+        for variable in clause.meta.variables:
+            field = variable.dossier_field
+            given = dossier_value(dossier, field) if field else None
+            if (given is not None and variable.name in chosen.values
+                    and variable.name in values and values[variable.name] != given):
+                yield Finding(
+                    "VALEUR_DIVERGENTE", Severity.WARNING,
+                    f"Clause « {clause.meta.title} » : « {variable.label} » vaut "
+                    f"{values[variable.name]} dans la clause et {given} dans le dossier "
+                    f"({field}) : les pièces et les vérifications doivent dire la même chose ; "
+                    "videz la valeur de la clause pour reprendre celle du dossier.",
+                    "", f"{where}.values.{variable.name}",
+                )
         for problem in problems:
             yield Finding(
                 "VALEUR_CLAUSE", Severity.ERROR,

@@ -186,7 +186,9 @@ class VariableForm(QWidget):
                 out[variable.name] = own
                 continue
             if variable.name not in values:
-                if variable.required and variable.default is None:
+                # a variable tied to a dossier field takes the dossier's value when left empty;
+                # the findings panel reports it if the dossier field is empty too
+                if variable.required and variable.default is None and not variable.dossier_field:
                     out[variable.name] = _("à renseigner")
                 continue
             _value, message = coerce_value(variable, values[variable.name])
