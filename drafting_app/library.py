@@ -249,7 +249,8 @@ def format_loc(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-def _read_toml(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], str] | None:
+def read_toml_file(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], str] | None:
+    """A TOML file's data and text; a missing, unreadable or malformed file becomes a problem."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -261,10 +262,32 @@ def _read_toml(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], str
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
+        match = re.search(r"line (\d+), column (\d+)", str(exc))
         line = int(match.group(1)) if match else None
-        problems.append(Problem(path, line, f"syntaxe TOML incorrecte ({exc})"))
+        where = f", colonne {match.group(2)}" if match else ""
+        problems.append(Problem(path, line, f"syntaxe TOML incorrecte{where} : "
+                                f"{_french_toml_error(str(exc))}"))
         return None
+
+
+_TOML_ERRORS = (
+    ("Expected newline or end of document after a statement",
+     "fin de ligne attendue après la valeur (un nombre s’écrit sans espace : 40000)"),
+    ("Unterminated string", "texte sans guillemet fermant"),
+    ("Invalid value", "valeur invalide (texte entre guillemets, nombre, date AAAA-MM-JJ, "
+     "true ou false)"),
+    ("Expected '=' after a key", "« = » attendu après le nom de la clé"),
+    ("Expected ']]'", "« ]] » attendu à la fin de l’en-tête [[…]]"),
+    ("Cannot overwrite a value", "une clé est définie deux fois"),
+)
+
+
+def _french_toml_error(message: str) -> str:
+    """The TOML parser's message in French (the original kept when it is not known)."""
+    for english, french in _TOML_ERRORS:
+        if message.startswith(english):
+            return french
+    return f"corrigez le fichier ({message})"
 
 
 def _read_text(path: Path, problems: list[Problem]) -> str | None:
@@ -277,7 +300,7 @@ def _read_text(path: Path, problems: list[Problem]) -> str | None:
     return None
 
 
-def _validate(
+def validate_file(
     model: type[M], data: dict[str, Any], text: str, path: Path, problems: list[Problem]
 ) -> M | None:
     try:
@@ -429,9 +452,9 @@ def load_clause(
     before = len(problems)
     meta_path = folder / CLAUSE_META
     meta: ClauseMeta | None = None
-    read = _read_toml(meta_path, problems)
+    read = read_toml_file(meta_path, problems)
     if read is not None:
-        meta = _validate(ClauseMeta, read[0], read[1], meta_path, problems)
+        meta = validate_file(ClauseMeta, read[0], read[1], meta_path, problems)
         if meta is not None and meta.id != folder.name:
             problems.append(
                 Problem(
@@ -442,7 +465,7 @@ def load_clause(
             )
     text = _read_text(folder / CLAUSE_TEXT, problems)
     sample_path = folder / CLAUSE_SAMPLE
-    sample = _read_toml(sample_path, problems)
+    sample = read_toml_file(sample_path, problems)
     sample_values: dict[str, Any] = {}
     sample_lots: tuple[int, ...] = ()
     if sample is not None:
@@ -522,8 +545,8 @@ def load_skeleton(
     """Load and check one document skeleton folder."""
     before = len(problems)
     meta_path = folder / DOCUMENT_META
-    read = _read_toml(meta_path, problems)
-    meta = _validate(DocumentMeta, read[0], read[1], meta_path, problems) if read else None
+    read = read_toml_file(meta_path, problems)
+    meta = validate_file(DocumentMeta, read[0], read[1], meta_path, problems) if read else None
     if meta is not None and read is not None and meta.id != folder.name:
         problems.append(Problem(meta_path, locate(read[1], ("id",)),
                                 f"l’identifiant « {meta.id} » doit être le nom du dossier"))
@@ -559,7 +582,7 @@ def load_library(root: Path, env: SandboxedEnvironment) -> tuple[Library, list[P
             samples[kind] = path
         elif clauses:
             problems.append(Problem(path, None, "dossier d’exemple manquant pour les rendus relus"))
-    references = _load_references(root / REFERENCES_FILE, problems)
+    references = load_references(root / REFERENCES_FILE, problems)
     if references is not None:
         problems.extend(check_references([*clauses.values(), *documents.values()], references))
     problems.extend(check_placements(clauses.values(), documents.values(), env))
@@ -570,15 +593,15 @@ def load_library(root: Path, env: SandboxedEnvironment) -> tuple[Library, list[P
     )
 
 
-def _load_references(path: Path, problems: list[Problem]) -> ReferenceIndex | None:
+def load_references(path: Path, problems: list[Problem]) -> ReferenceIndex | None:
     """The references file, merged with any `references.d/*.toml` beside it."""
     entries: list[ReferenceEntry] = []
     extra = sorted((path.parent / "references.d").glob("*.toml"))
     for file in [path, *extra]:
-        read = _read_toml(file, problems)
+        read = read_toml_file(file, problems)
         if read is None:
             return None
-        index = _validate(ReferenceIndex, read[0], read[1], file, problems)
+        index = validate_file(ReferenceIndex, read[0], read[1], file, problems)
         if index is None:
             return None
         entries.extend(index.references)

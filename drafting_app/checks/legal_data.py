@@ -8,19 +8,15 @@ module checks it like the clause library (every problem with its file and line) 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Literal
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
@@ -28,9 +24,10 @@ from pydantic import (
 from drafting_app.library import (
     REFERENCES_FILE,
     Problem,
-    describe_validation_error,
-    format_loc,
+    load_references,
     locate,
+    read_toml_file,
+    validate_file,
 )
 from drafting_app.model import (
     BuyerKind,
@@ -39,7 +36,6 @@ from drafting_app.model import (
     Identifier,
     LegalReference,
     NonEmpty,
-    ReferenceEntry,
     ReferenceIndex,
     ReferenceStatus,
     Reservation,
@@ -49,7 +45,6 @@ from drafting_app.model import (
 LEGAL_DATA_FILE = "legal/donnees_juridiques.toml"
 INSERTION_DATA_FILE = "legal/parts_main_oeuvre.toml"
 
-M = TypeVar("M", bound=BaseModel)
 
 Unit = Literal["€ HT", "€", "%", "jours", "mois", "ans", "fois"]
 
@@ -341,73 +336,10 @@ class LegalData:
 # --------------------------------------------------------------------------- reading files
 
 
-def read_toml_file(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], str] | None:
-    """A TOML file's data and text; a missing, unreadable or malformed file becomes a problem."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        problems.append(Problem(path, None, "fichier manquant"))
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(path, None, f"fichier illisible ({exc}) : enregistrez-le en UTF-8"))
-        return None
-    try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+), column (\d+)", str(exc))
-        line = int(match.group(1)) if match else None
-        where = f", colonne {match.group(2)}" if match else ""
-        problems.append(Problem(path, line, f"syntaxe TOML incorrecte{where} : "
-                                f"{_french_toml_error(str(exc))}"))
-        return None
-
-
-_TOML_ERRORS = (
-    ("Expected newline or end of document after a statement",
-     "fin de ligne attendue après la valeur (un nombre s’écrit sans espace : 40000)"),
-    ("Unterminated string", "texte sans guillemet fermant"),
-    ("Invalid value", "valeur invalide (texte entre guillemets, nombre, date AAAA-MM-JJ, "
-     "true ou false)"),
-    ("Expected '=' after a key", "« = » attendu après le nom de la clé"),
-    ("Expected ']]'", "« ]] » attendu à la fin de l’en-tête [[…]]"),
-    ("Cannot overwrite a value", "une clé est définie deux fois"),
-)
-
-
-def _french_toml_error(message: str) -> str:
-    """The TOML parser's message in French (the original kept when it is not known)."""
-    for english, french in _TOML_ERRORS:
-        if message.startswith(english):
-            return french
-    return f"corrigez le fichier ({message})"
-
-
-def validate_file(
-    model: type[M], data: dict[str, Any], text: str, path: Path, problems: list[Problem]
-) -> M | None:
-    """Validate TOML data against a model; every error becomes a problem with its line."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        for loc, message in describe_validation_error(exc):
-            where = format_loc(loc)
-            prefix = f"« {where} » : " if where else ""
-            problems.append(Problem(path, locate(text, loc), prefix + message))
-        return None
-
-
 def load_reference_index(library_root: Path) -> ReferenceIndex | None:
     """The references file and `references.d/*.toml`; None when one of them is unusable."""
-    path = library_root / REFERENCES_FILE
-    entries: list[ReferenceEntry] = []
-    for file in [path, *sorted((path.parent / "references.d").glob("*.toml"))]:
-        ignored: list[Problem] = []  # `clausier library check` reports these files itself
-        read = read_toml_file(file, ignored)
-        index = validate_file(ReferenceIndex, read[0], read[1], file, ignored) if read else None
-        if index is None:
-            return None
-        entries.extend(index.references)
-    return ReferenceIndex(references=tuple(entries))
+    ignored: list[Problem] = []  # `clausier library check` reports these files itself
+    return load_references(library_root / REFERENCES_FILE, ignored)
 
 
 def load_legal_data(library_root: Path) -> tuple[LegalData, list[Problem]]:
