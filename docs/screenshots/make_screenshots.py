@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -104,6 +105,11 @@ def shoot(scale: str) -> None:
     window.library_browser.search.setText("equitable")
     save(window, "bibliotheque")
 
+    # the legal review screen, on a copy of the library
+    review = review_screen(window, work)
+    save(review, "relecture")
+    review.close()
+
     # the two questions Clausier asks about files
     import datetime as dt
 
@@ -119,6 +125,34 @@ def shoot(scale: str) -> None:
     unsaved.close()
     window.worker.wait_idle()
     window.autosave.close()
+
+
+def review_screen(parent: Any, work: Path) -> Any:
+    """The review screen on a copy of the library: a category validated, one clause refused."""
+    import datetime as dt
+    import shutil
+
+    from drafting_app.review.clause_files import read_clause_files
+    from drafting_app.review.versions import save_edit
+    from drafting_app.ui.review_screen import ReviewScreen
+
+    library = work / "bibliotheque"
+    shutil.copytree(ROOT / "clause_library", library)
+    now = dt.datetime(2026, 12, 1, 10, 30)
+    screen = ReviewScreen(lambda s: s, library, now=lambda: now, parent=parent)
+    screen.resize(1280, 800)
+    screen.show()
+    screen.select_filters("marches-reserves")
+    screen.reviewer.setText("Marie Dupont")
+    screen.comment.setPlainText("Relu avec la direction des affaires juridiques")
+    screen.validate_listed(ask=False)
+    opened = read_clause_files(library / "clauses" / "lot-reserve-siae")
+    save_edit(opened, "Paul Martin", now, text=opened.text.replace(
+        "En application de l'article", "Conformément à l'article", 1))
+    screen.reload()
+    screen.select_clause("lot-reserve-siae")
+    screen.tabs.setCurrentIndex(1)
+    return screen
 
 
 def main() -> int:

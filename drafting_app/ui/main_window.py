@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from drafting_app.ui.clause_browser import ClauseBrowser
     from drafting_app.ui.core import Core
     from drafting_app.ui.editor import DossierEditor
+    from drafting_app.ui.review_screen import ReviewScreen
 
 AUTOSAVE_INTERVAL_MS = 60_000
 
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.editor: DossierEditor | None = None
         self.library_page: QWidget | None = None
         self.library_browser: ClauseBrowser | None = None
+        self.review_screen: ReviewScreen | None = None
         self.path: Path | None = None
         self.dirty = False
         self._autosave_pending = False
@@ -137,6 +139,7 @@ class MainWindow(QMainWindow):
                                             "Ctrl+G")
         self.panel_action = self._action(_("Afficher ou masquer le &panneau latéral"),
                                          self.toggle_side_panel, "F8")
+        self.review_action = self._action(_("Relecture &juridique…"), self.show_review)
         about = self._action(_("À &propos de Clausier"), self.about)
         file_menu = self.menuBar().addMenu(_("&Fichier"))
         file_menu.addAction(self.new_action)
@@ -144,6 +147,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = QMenu(_("Dossiers &récents"), self)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addMenu(self.recent_menu)
+        file_menu.addAction(self.review_action)
         file_menu.addSeparator()
         file_menu.addAction(self.save_action)
         file_menu.addAction(self.save_as_action)
@@ -250,6 +254,19 @@ class MainWindow(QMainWindow):
             self.library_page = page
             self.stack.addWidget(page)
         self.stack.setCurrentWidget(self.library_page)
+
+    def show_review(self) -> None:
+        """The legal review screen, on the library folder (a window of its own)."""
+        from drafting_app.paths import shipped_library
+        from drafting_app.ui.review_screen import ReviewScreen
+
+        if self.review_screen is None:
+            root = self.core.library.root if self.core is not None else (
+                self.library_dir or shipped_library())
+            self.review_screen = ReviewScreen(self._, root, parent=self)
+        self.review_screen.show()
+        self.review_screen.raise_()
+        self.review_screen.activateWindow()
 
     def new_dossier(self, kind: str) -> None:
         """Start a new dossier of a kind (marche_public, convention_annuelle, cpo)."""
