@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from drafting_app.document import Document
 from drafting_app.export_docx import Layout, export_docx, load_layout
+from drafting_app.library import Skeleton
 from drafting_app.model import Dossier, Lot
 from drafting_app.render import Renderer
 
@@ -64,22 +66,37 @@ def piece_layout_path(layout: Path, skeleton_id: str) -> Path:
     return layout.with_name(f"{layout.stem}.{skeleton_id}{layout.suffix}")
 
 
+Progress = Callable[[int, int, Skeleton, Lot | None], None]
+
+
 def generate(
-    renderer: Renderer, dossier: Dossier, out_dir: Path, layout: Layout
+    renderer: Renderer,
+    dossier: Dossier,
+    out_dir: Path,
+    layout: Layout,
+    pieces: Collection[str] | None = None,
+    progress: Progress | None = None,
 ) -> list[Generated]:
-    """Render and write every document of the dossier into `out_dir`.
+    """Render and write the dossier's documents (all, or the `pieces` named) into `out_dir`.
 
     A piece uses its own layout when one sits next to the chosen layout
-    (`<layout>.<piece>.docx`), and the chosen layout otherwise.
+    (`<layout>.<piece>.docx`), and the chosen layout otherwise. `progress(done, total,
+    skeleton, lot)` is called before each piece.
     """
+    planned = [(skeleton, lot) for skeleton, lot in renderer.documents(dossier)
+               if pieces is None or skeleton.id in pieces]
     out_dir.mkdir(parents=True, exist_ok=True)
     layouts: dict[str, Layout] = {}
     written = []
-    for item in render_pieces(renderer, dossier):
-        if item.skeleton not in layouts:
-            own = piece_layout_path(layout.path, item.skeleton)
-            layouts[item.skeleton] = load_layout(own) if own.is_file() else layout
-        path = out_dir / f"{item.stem}.docx"
-        export_docx(item.document, path, layouts[item.skeleton])
-        written.append(Generated(item.stem, item.document.info.title, path))
+    for index, (skeleton, lot) in enumerate(planned):
+        if progress is not None:
+            progress(index, len(planned), skeleton, lot)
+        if skeleton.id not in layouts:
+            own = piece_layout_path(layout.path, skeleton.id)
+            layouts[skeleton.id] = load_layout(own) if own.is_file() else layout
+        document = renderer.render_document(skeleton, dossier, lot)
+        stem = file_stem(skeleton.meta.filename, dossier, lot)
+        path = out_dir / f"{stem}.docx"
+        export_docx(document, path, layouts[skeleton.id])
+        written.append(Generated(stem, document.info.title, path))
     return written

@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from drafting_app.generate import Generated, file_stem, piece_layout_path
+from drafting_app.generate import Generated
+from drafting_app.library import Skeleton
 from drafting_app.markup import french_typography
-from drafting_app.model import Dossier, DossierKind
+from drafting_app.model import Dossier, DossierKind, Lot
 from drafting_app.render import RenderError
 from drafting_app.ui.core import Core
 from drafting_app.ui.i18n import Tr
@@ -56,38 +57,25 @@ def write_pieces(core: Core, dossier: Dossier, pieces: Sequence[str], out_dir: P
     """Render and write the chosen pieces as Word files (runs on the worker)."""
     from drafting_app.export_docx import (  # heavy: python-docx
         ExportError,
-        Layout,
         RemovedCharactersWarning,
-        export_docx,
         load_layout,
     )
+    from drafting_app.generate import generate
 
-    written: list[Generated] = []
-    notes: list[str] = []
+    def piece_title(skeleton: Skeleton, lot: Lot | None) -> str:
+        title = french_typography(skeleton.meta.title)
+        return title if lot is None else _("{title}, lot {n}").format(title=title, n=lot.number)
+
+    def progress(index: int, total: int, skeleton: Skeleton, lot: Lot | None) -> None:
+        report(index, total, _("Rédaction : {title}").format(title=piece_title(skeleton, lot)))
+
     try:
-        # the same pieces, names and page designs as drafting_app.generate.generate, chosen ones
-        chosen = [(s, lot) for s, lot in core.renderer.documents(dossier) if s.id in pieces]
-        total = len(chosen)
-        report(0, total, _("Lecture de la mise en page…"))
-        default = load_layout(core.layout_path)
-        layouts: dict[str, Layout] = {}
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for index, (skeleton, lot) in enumerate(chosen):
-            title = french_typography(skeleton.meta.title)
-            if lot is not None:
-                title = _("{title}, lot {n}").format(title=title, n=lot.number)
-            report(index, total, _("Rédaction : {title}").format(title=title))
-            if skeleton.id not in layouts:
-                own = piece_layout_path(core.layout_path, skeleton.id)
-                layouts[skeleton.id] = load_layout(own) if own.is_file() else default
-            document = core.renderer.render_document(skeleton, dossier, lot)
-            stem = file_stem(skeleton.meta.filename, dossier, lot)
-            path = out_dir / f"{stem}.docx"
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", RemovedCharactersWarning)
-                export_docx(document, path, layouts[skeleton.id])
-            notes.extend(f"{title} : {w.message}" for w in caught)
-            written.append(Generated(stem, title, path))
+        report(0, len(pieces), _("Lecture de la mise en page…"))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", RemovedCharactersWarning)
+            written = generate(core.renderer, dossier, out_dir, load_layout(core.layout_path),
+                               pieces, progress)
+        notes = [str(w.message) for w in caught]
     except RenderError as exc:
         raise GenerationError([p.message for p in exc.problems]) from None
     except ExportError as exc:
@@ -95,7 +83,7 @@ def write_pieces(core: Core, dossier: Dossier, pieces: Sequence[str], out_dir: P
     except OSError as exc:
         raise GenerationError([_("écriture impossible dans {folder} : {why}").format(
             folder=out_dir, why=exc.strerror or exc)]) from None
-    report(total, total, _("Terminé"))
+    report(len(written), len(written), _("Terminé"))
     return Written(tuple(written), tuple(notes))
 
 
