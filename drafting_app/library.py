@@ -615,17 +615,22 @@ def check_references(
     problems = []
     for item in items:
         meta_path = item.folder / (CLAUSE_META if isinstance(item, Clause) else DOCUMENT_META)
-        text = meta_path.read_text(encoding="utf-8")
         for position, reference in enumerate(item.meta.references):
-            line = locate(text, ("references", position, "article"))
             standing = index.status_of(reference.text, reference.article)
+            if standing is ReferenceStatus.VERIFIED or (
+                standing is ReferenceStatus.TO_CHECK
+                and item.meta.status is ClauseStatus.TO_CHECK
+            ):
+                continue
+            # only a problem needs its line: read the file then, not on every load
+            text = meta_path.read_text(encoding="utf-8")
+            line = locate(text, ("references", position, "article"))
             if standing is None:
                 problems.append(Problem(meta_path, line, (
                     f"référence « {reference.label()} » absente de {REFERENCES_FILE} : le "
                     "fichier de faits juridiques ne l’établit pas ; vérifiez le texte et "
                     "l’article, ou faites d’abord établir ce fait")))
-            elif (standing is ReferenceStatus.TO_CHECK
-                  and item.meta.status is not ClauseStatus.TO_CHECK):
+            else:
                 problems.append(Problem(meta_path, line, (
                     f"la référence « {reference.label()} » est à vérifier : le statut doit "
                     "être « à vérifier » et la note dire ce qu’il faut vérifier")))
