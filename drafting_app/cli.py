@@ -701,16 +701,15 @@ def cmd_advise(session: Session, args: argparse.Namespace) -> int:
 
 def _decimal_option(session: Session, name: str, raw: str | None) -> Any:
     """A number given on the command line (`12 500,50`), or None; False when malformed."""
-    from decimal import Decimal, InvalidOperation
+    from drafting_app.values import parse_number
 
     if raw is None:
         return None
-    try:
-        value = Decimal(raw.replace("\u202f", "").replace(" ", "").replace(",", ".").rstrip("%€"))
-    except InvalidOperation:
+    value = parse_number(raw)
+    if value is None:
         session.warn(f"{name} : « {raw} » n’est pas un nombre")
         return False
-    if not value.is_finite() or value <= 0:
+    if value <= 0:
         session.warn(f"{name} : un nombre positif est attendu")
         return False
     return value

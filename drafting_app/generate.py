@@ -56,11 +56,6 @@ def render_pieces(renderer: Renderer, dossier: Dossier) -> list[Rendered]:
     return out
 
 
-def render_all(renderer: Renderer, dossier: Dossier) -> list[tuple[str, Document]]:
-    """Every piece of the dossier rendered to blocks, with its file stem."""
-    return [(item.stem, item.document) for item in render_pieces(renderer, dossier)]
-
-
 def piece_layout_path(layout: Path, skeleton_id: str) -> Path:
     """Where a piece's own page design lives: `default.ae.docx` next to `default.docx`."""
     return layout.with_name(f"{layout.stem}.{skeleton_id}{layout.suffix}")

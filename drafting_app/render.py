@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
@@ -573,13 +573,3 @@ def _explain(exc: BaseException) -> str:
     if "None" in message and "attribute" in message:
         return "cette partie du dossier est vide pour ce type de dossier"
     return f"rendu impossible : {message}"
-
-
-def make_renderer(library: Library, formats: Formats) -> Renderer:
-    """A renderer for a library in a document locale."""
-    return Renderer(library, make_environment(formats))
-
-
-def sample_dossiers(library: Library) -> Mapping[str, Path]:
-    """The sample dossiers used for the reviewed renderings, by dossier kind."""
-    return {kind.value: path for kind, path in library.samples.items()}

@@ -21,7 +21,8 @@ class ValueProblem:
     message: str
 
 
-def _decimal(raw: Any) -> Decimal | None:
+def parse_number(raw: Any) -> Decimal | None:
+    """A number as a buyer writes it (`12 500,50`, `5 %`, `30 €`), or None."""
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int | Decimal):
@@ -72,7 +73,7 @@ def coerce_value(variable: Variable, raw: Any) -> tuple[Any, str | None]:
             except ValueError:
                 pass
         return None, "une date au format AAAA-MM-JJ est attendue"
-    number = _decimal(raw)
+    number = parse_number(raw)
     if number is None:
         return None, "un nombre est attendu"
     if kind is VariableType.INTEGER:

@@ -12,7 +12,7 @@ from drafting_app.cli import EXIT_OK, main
 from drafting_app.document import Heading, Paragraph, Table, plain_text
 from drafting_app.dossier import load_dossier
 from drafting_app.export_docx import load_layout
-from drafting_app.generate import generate, render_all
+from drafting_app.generate import generate, render_pieces
 from drafting_app.paths import default_layout
 from drafting_app.render import Renderer
 from tests.conftest import EXAMPLES
@@ -31,7 +31,7 @@ def generated(tmp_path: Path, example: Path) -> list[Path]:
 @pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
 def test_docx_matches_rendered_blocks(renderer: Renderer, tmp_path: Path, example: Path) -> None:
     dossier = load_dossier(example)
-    pieces = render_all(renderer, dossier)
+    pieces = [(item.stem, item.document) for item in render_pieces(renderer, dossier)]
     written = generate(renderer, dossier, tmp_path, load_layout(default_layout()))
     assert [w.path.stem for w in written] == [stem for stem, _ in pieces]
     for (_, document), item in zip(pieces, written, strict=True):

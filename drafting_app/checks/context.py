@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -125,12 +124,6 @@ def finding(
     if isinstance(basis, str):
         return Finding(code, severity, message, basis, field_path)
     return Finding(code, severity, message + basis.caveat(), basis.cite(), field_path)
-
-
-def plain(text: str) -> str:
-    """Lower case without accents, to look for a phrase in a wording."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def lot_numbers(lots: Iterable[Lot], article: str = "") -> str:

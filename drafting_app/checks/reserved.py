@@ -6,10 +6,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from drafting_app.checks.context import Context, Selected, finding, lot_numbers, plain
+from drafting_app.checks.context import Context, Selected, finding, lot_numbers
 from drafting_app.checks.findings import Finding, Severity
 from drafting_app.checks.legal_data import Rule
 from drafting_app.model import ContractKind, Lot, Reservation
+from drafting_app.search import fold
 from drafting_app.values import coerce_values
 
 _ARTICLE = re.compile(r"\bL\d{4}(?:-\d+)+\b")
@@ -205,7 +206,7 @@ def check_labels(ctx: Context) -> Iterator[Finding]:
     for selected in ctx.selected:
         if not any(selected.cites("CCP", article) for article in articles):
             continue
-        wording = plain(selected.clause.text)
+        wording = fold(selected.clause.text)
         if equivalent is not None and "equivalent" not in wording:
             yield finding(
                 "LABEL_SANS_EQUIVALENT", Severity.ERROR,

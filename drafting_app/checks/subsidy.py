@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from drafting_app.advisor import MODE_KINDS, Mode, advise, is_answered
-from drafting_app.checks.context import Context, finding, plain
+from drafting_app.checks.context import Context, finding
 from drafting_app.checks.findings import Finding, Severity
 from drafting_app.model import DossierKind, Subsidy
+from drafting_app.search import fold
 
 
 def yearly_amounts(subsidy: Subsidy) -> list[Decimal]:
@@ -88,7 +89,7 @@ def _convention_wording(ctx: Context) -> str | None:
     if not skeletons:
         return None
     texts = [s.text for s in skeletons] + [s.clause.text for s in ctx.selected]
-    return plain("\n".join(texts))
+    return fold("\n".join(texts))
 
 
 def check_republican_commitment(ctx: Context) -> Iterator[Finding]:
