@@ -53,11 +53,13 @@ def french_typography(text: str) -> str:
     """Non-breaking spaces where French typography wants them, and typographic apostrophes.
 
     No-break spaces go before `: ; ? !`, before `%` or `€` after a figure and `HT`/`TTC` after
-    an amount, inside « », and after `n°`, so that none of these starts a line alone.
+    an amount, between groups of figures (`50 000`), inside « », and after `n°`, so that none
+    of these starts a line alone.
 
     Applied to the wording of clauses only, never to a value the user typed.
     """
     text = text.replace("'", "’")
+    text = re.sub(r"(?<=\d) (?=\d{3}(?!\d))", "\u202f", text)  # 50 000, as Babel writes it
     text = re.sub(r"(\d) (%|€)", "\\1\u00a0\\2", text)
     text = re.sub(r"(€|^) (HT|TTC)\b", "\\1\u00a0\\2", text)
     text = re.sub(r"\b(n°|N°|art\.) ", "\\1\u00a0", text)
