@@ -79,7 +79,8 @@ def test_no_break_before_percent_and_euro_and_after_numero() -> None:
 def test_figures_written_in_the_wording_do_not_break() -> None:
     assert french_typography("supérieur à 50 000 € et à 5 404 000 €") == (
         "supérieur à 50\u202f000\u00a0€ et à 5\u202f404\u202f000\u00a0€")
-    assert french_typography("articles 36 et 37, lot 2 100 m") == "articles 36 et 37, lot 2\u202f100 m"
+    assert french_typography("articles 36 et 37, lot 2 100 m") == (
+        "articles 36 et 37, lot 2\u202f100 m")
 
 
 def test_no_break_before_ht_after_an_amount() -> None:
