@@ -13,12 +13,12 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from drafting_app.dossier import load_dossier
-from drafting_app.export_docx import load_layout
-from drafting_app.generate import generate
-from drafting_app.library import load_library
+from drafting_app.documents.docx import load_layout
+from drafting_app.documents.generate import generate
+from drafting_app.dossier.storage import load_dossier
 from drafting_app.paths import default_layout, shipped_library
-from drafting_app.render import Formats, Renderer, make_environment
+from drafting_app.wording.library import load_library
+from drafting_app.wording.render import Formats, Renderer, make_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "marche_espaces_verts.json"

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHILD = r"""
 import json, sys, time
 from pathlib import Path
-import drafting_app.ui.files as files
+import drafting_app.ui.user_data as files
 files.default_data_dir = lambda: Path(sys.argv[1])  # keep the user's own folder untouched
 import drafting_app.ui.main_window as main_window
 from PySide6.QtCore import QTimer
@@ -51,7 +51,7 @@ def shown(window):
 
 main_window.MainWindow.show = shown
 if sys.argv[2] == "cli":
-    from drafting_app.cli import main
+    from drafting_app.cli.main import main
     main([])
 else:
     from drafting_app.ui.app import run

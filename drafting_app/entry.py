@@ -13,7 +13,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from drafting_app.ui.app import run
 
         return run(sys.argv[:1])
-    from drafting_app.cli import main as cli_main
+    from drafting_app.cli.main import main as cli_main
 
     return cli_main(arguments)
 

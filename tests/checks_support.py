@@ -11,9 +11,10 @@ from typing import Any
 
 from drafting_app.checks import Finding, LegalData, run_checks
 from drafting_app.checks.legal_data import cite, load_reference_index
-from drafting_app.library import Clause, Library, load_library
-from drafting_app.model import Dossier, LegalReference
-from drafting_app.render import Formats, make_environment
+from drafting_app.dossier.model import Dossier
+from drafting_app.wording.library import Clause, Library, load_library
+from drafting_app.wording.model import LegalReference
+from drafting_app.wording.render import Formats, make_environment
 from tests.conftest import LIBRARY
 
 BUYER: dict[str, Any] = {

@@ -9,8 +9,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from drafting_app.library import Library, load_library
-from drafting_app.render import Formats, Renderer, make_environment
+from drafting_app.wording.library import Library, load_library
+from drafting_app.wording.render import Formats, Renderer, make_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = ROOT / "clause_library"

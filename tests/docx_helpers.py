@@ -16,7 +16,7 @@ import docx
 from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
 
-from drafting_app.document import (
+from drafting_app.documents.blocks import (
     Document,
     DocumentInfo,
     Heading,

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from drafting_app.library import Clause, Library, Problem, load_library
-from drafting_app.render import Formats, make_environment
+from drafting_app.files.problems import Problem
 from drafting_app.review.clause_files import ClauseFiles, read_clause_files
+from drafting_app.wording.library import Clause, Library, load_library
+from drafting_app.wording.render import Formats, make_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = ROOT / "clause_library"
@@ -51,7 +52,7 @@ def load(root: Path) -> tuple[Library, list[Problem]]:
 
 def only_clause(folder: Path) -> tuple[Clause | None, list[Problem]]:
     """Load one clause folder with the library's own loader."""
-    from drafting_app.library import load_clause
+    from drafting_app.wording.library import load_clause
 
     problems: list[Problem] = []
     return load_clause(folder, make_environment(Formats()), problems), problems

@@ -26,7 +26,7 @@ def shoot(scale: str) -> None:
     app = QApplication(sys.argv)
     from drafting_app.ui.app import build_window, install_qt_french
     from drafting_app.ui.dialogs import RecoveryDialog, UnsavedChangesDialog
-    from drafting_app.ui.files import Recovered
+    from drafting_app.ui.user_data import Recovered
 
     install_qt_french(app)
     suffix = "" if scale == "1" else "_150"

@@ -8,9 +8,9 @@ from drafting_app.checks import money, reserved, subsidy, tender
 from drafting_app.checks.context import Context
 from drafting_app.checks.findings import Finding, Severity
 from drafting_app.checks.legal_data import LegalData, load_legal_data
-from drafting_app.library import Library
-from drafting_app.model import Dossier
-from drafting_app.values import coerce_values, dossier_value, with_dossier_defaults
+from drafting_app.dossier.model import Dossier
+from drafting_app.wording.library import Library
+from drafting_app.wording.values import coerce_values, dossier_value, with_dossier_defaults
 
 __all__ = [
     "SUBSIDY_CHECKS",

@@ -10,9 +10,9 @@ from functools import cached_property
 
 from drafting_app.checks.findings import Finding, Severity
 from drafting_app.checks.legal_data import Dated, LegalData, Threshold
-from drafting_app.library import Clause, Library
-from drafting_app.model import ChosenClause, Dossier, Lot, Subsidy, Tender
-from drafting_app.render import Formats
+from drafting_app.dossier.model import ChosenClause, Dossier, Lot, Subsidy, Tender
+from drafting_app.wording.library import Clause, Library
+from drafting_app.wording.render import Formats
 
 
 @dataclass(frozen=True)

@@ -21,26 +21,19 @@ from pydantic import (
     model_validator,
 )
 
-from drafting_app.library import (
-    REFERENCES_FILE,
-    Problem,
-    load_references,
-    locate,
-    read_toml_file,
-    validate_file,
-)
-from drafting_app.model import (
+from drafting_app.dossier.model import (
     BuyerKind,
     Ccag,
     ContractKind,
     Identifier,
-    LegalReference,
     NonEmpty,
-    ReferenceIndex,
-    ReferenceStatus,
     Reservation,
     Strict,
 )
+from drafting_app.files.problems import Problem
+from drafting_app.files.toml_files import locate, read_toml_file, validate_file
+from drafting_app.wording.library import REFERENCES_FILE, load_references
+from drafting_app.wording.model import LegalReference, ReferenceIndex, ReferenceStatus
 
 LEGAL_DATA_FILE = "legal/donnees_juridiques.toml"
 INSERTION_DATA_FILE = "legal/parts_main_oeuvre.toml"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from drafting_app.checks.context import Context, finding, lot_numbers
 from drafting_app.checks.findings import Finding, Severity
-from drafting_app.model import PriceForm
+from drafting_app.dossier.model import PriceForm
 
 
 def check_minimum_turnover(ctx: Context) -> Iterator[Finding]:

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from drafting_app.checks.context import Context, Selected, finding, lot_numbers
 from drafting_app.checks.findings import Finding, Severity
 from drafting_app.checks.legal_data import Rule
-from drafting_app.model import ContractKind, Lot, Reservation
-from drafting_app.search import fold
-from drafting_app.values import coerce_values
+from drafting_app.dossier.model import ContractKind, Lot, Reservation
+from drafting_app.wording.search import fold
+from drafting_app.wording.values import coerce_values
 
 _ARTICLE = re.compile(r"\bL\d{4}(?:-\d+)+\b")
 

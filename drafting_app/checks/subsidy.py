@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from drafting_app.advisor import MODE_KINDS, Mode, advise, is_answered
+from drafting_app.advisers.contracting_mode import MODE_KINDS, Mode, advise, is_answered
 from drafting_app.checks.context import Context, finding
 from drafting_app.checks.findings import Finding, Severity
-from drafting_app.model import DossierKind, Subsidy
-from drafting_app.search import fold
+from drafting_app.dossier.model import DossierKind, Subsidy
+from drafting_app.wording.search import fold
 
 
 def yearly_amounts(subsidy: Subsidy) -> list[Decimal]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from drafting_app.advisor import Mode, advise, is_answered
+from drafting_app.advisers.contracting_mode import Mode, advise, is_answered
 from drafting_app.checks.context import Context, finding
 from drafting_app.checks.findings import Finding, Severity
 from drafting_app.checks.legal_data import Threshold
-from drafting_app.model import FORMALISED_PROCEDURES, ContractKind, CriterionKind, Procedure
+from drafting_app.dossier.model import FORMALISED_PROCEDURES, ContractKind, CriterionKind, Procedure
 
 
 def _eu_threshold(ctx: Context) -> Threshold | None:

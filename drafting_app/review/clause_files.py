@@ -11,14 +11,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from drafting_app.library import (
-    CLAUSE_META,
-    CLAUSE_TEXT,
-    describe_validation_error,
-    format_loc,
-    locate,
-)
-from drafting_app.model import ClauseMeta, ReviewEntry
+from drafting_app.files.messages import describe_validation_error, format_loc
+from drafting_app.files.toml_files import locate
+from drafting_app.wording.library import CLAUSE_META, CLAUSE_TEXT
+from drafting_app.wording.model import ClauseMeta, ReviewEntry
 
 #: sub-folder of a clause folder holding the frozen text of each validated version
 VERSIONS_DIR = "versions"

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from drafting_app.model import ClauseMeta, ClauseStatus
 from drafting_app.review.versions import ClauseVersion, read_version
+from drafting_app.wording.model import ClauseMeta, ClauseStatus
 
 SegmentKind = Literal["equal", "insert", "delete"]
 ChangeKind = Literal["equal", "insert", "delete", "change"]

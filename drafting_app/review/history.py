@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
-from drafting_app.library import CLAUSE_META
-from drafting_app.model import ClauseStatus, ReferenceIndex, ReferenceStatus, ReviewEntry
 from drafting_app.review.clause_files import (
     ClauseFiles,
     ReviewError,
@@ -20,6 +18,8 @@ from drafting_app.review.clause_files import (
 )
 from drafting_app.review.shared import SaveResult, list_conflicts, save_files
 from drafting_app.review.versions import list_versions, snapshot, version_folder, wording_of
+from drafting_app.wording.library import CLAUSE_META
+from drafting_app.wording.model import ClauseStatus, ReferenceIndex, ReferenceStatus, ReviewEntry
 
 S = ClauseStatus
 

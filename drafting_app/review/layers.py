@@ -18,20 +18,7 @@ from types import MappingProxyType
 
 from jinja2.sandbox import SandboxedEnvironment
 
-from drafting_app.library import (
-    CLAUSE_EXPECTED,
-    CLAUSE_META,
-    CLAUSE_SAMPLE,
-    CLAUSE_TEXT,
-    Clause,
-    Library,
-    Problem,
-    check_placements,
-    check_references,
-    load_clause,
-    load_library,
-)
-from drafting_app.model import ClauseStatus, ReviewEntry
+from drafting_app.files.problems import Problem
 from drafting_app.review.clause_files import (
     ReviewError,
     append_history,
@@ -40,6 +27,19 @@ from drafting_app.review.clause_files import (
     toml_string,
 )
 from drafting_app.review.shared import ReadOnlyError, SaveResult, is_writable, save_files
+from drafting_app.wording.library import (
+    CLAUSE_EXPECTED,
+    CLAUSE_META,
+    CLAUSE_SAMPLE,
+    CLAUSE_TEXT,
+    Clause,
+    Library,
+    check_placements,
+    check_references,
+    load_clause,
+    load_library,
+)
+from drafting_app.wording.model import ClauseStatus, ReviewEntry
 
 
 class LayerKind(StrEnum):

@@ -23,13 +23,13 @@ from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from drafting_app.library import Clause
-from drafting_app.model import ClauseStatus, ReferenceIndex, ReferenceStatus
 from drafting_app.review.clause_files import ClauseFiles, ReviewError, read_clause_files
 from drafting_app.review.history import record_review, review_files
 from drafting_app.review.shared import SaveOutcome, SaveResult
 from drafting_app.review.stale import fold
 from drafting_app.review.word import clean, new_document, save, text_run
+from drafting_app.wording.library import Clause
+from drafting_app.wording.model import ClauseStatus, ReferenceIndex, ReferenceStatus
 
 PACK_SUBJECT = "Dossier de relecture Clausier"
 REVIEWER_LABEL = "Relecteur"

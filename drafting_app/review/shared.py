@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from drafting_app.dossier import atomic_write_bytes
-from drafting_app.library import CLAUSE_META
+from drafting_app.files.atomic import atomic_write_bytes
 from drafting_app.review.clause_files import (
     CONFLICTS_DIR,
     VERSIONS_DIR,
@@ -29,6 +28,7 @@ from drafting_app.review.clause_files import (
     disk_fingerprint,
     slug,
 )
+from drafting_app.wording.library import CLAUSE_META
 
 #: how long a save waits for another one to finish before keeping its work as a conflict copy
 LOCK_WAIT_SECONDS = 10.0

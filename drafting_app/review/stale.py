@@ -20,15 +20,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from drafting_app.library import (
-    CLAUSE_META,
-    CLAUSE_TEXT,
-    DOCUMENT_META,
-    Library,
-    Problem,
-)
-from drafting_app.model import ClauseStatus
-from drafting_app.render import Formats
+from drafting_app.files.problems import Problem
+from drafting_app.wording.library import CLAUSE_META, CLAUSE_TEXT, DOCUMENT_META, Library
+from drafting_app.wording.model import ClauseStatus
+from drafting_app.wording.render import Formats
 
 if TYPE_CHECKING:  # the checks package is not needed at run time
     from drafting_app.checks.legal_data import LegalData, Threshold

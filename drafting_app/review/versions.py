@@ -13,8 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from drafting_app.library import CLAUSE_META, CLAUSE_TEXT, Clause, Problem
-from drafting_app.model import ClauseMeta, ClauseStatus, ReviewEntry
+from drafting_app.files.problems import Problem
 from drafting_app.review.clause_files import (
     CONFLICTS_DIR,
     VERSIONS_DIR,
@@ -27,6 +26,8 @@ from drafting_app.review.clause_files import (
     toml_string,
 )
 from drafting_app.review.shared import SaveResult, list_conflicts, save_files
+from drafting_app.wording.library import CLAUSE_META, CLAUSE_TEXT, Clause
+from drafting_app.wording.model import ClauseMeta, ClauseStatus, ReviewEntry
 
 
 @dataclass(frozen=True)

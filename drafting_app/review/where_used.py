@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from drafting_app.dossier import DossierError, load_dossier
-from drafting_app.library import Library
-from drafting_app.model import Dossier
+from drafting_app.dossier.model import Dossier
+from drafting_app.dossier.storage import DossierError, load_dossier
+from drafting_app.wording.library import Library
 
 
 @dataclass(frozen=True)

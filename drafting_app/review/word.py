@@ -14,7 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from drafting_app.dossier import atomic_write_bytes
+from drafting_app.files.atomic import atomic_write_bytes
 from drafting_app.review.clause_files import ReviewError
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

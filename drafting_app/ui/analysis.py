@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from drafting_app.checks import Finding, run_checks
-from drafting_app.export_html import blocks_to_html
-from drafting_app.markup import french_typography
-from drafting_app.model import Dossier
-from drafting_app.render import RenderError
+from drafting_app.documents.html import blocks_to_html
+from drafting_app.dossier.model import Dossier
 from drafting_app.ui.core import Core
 from drafting_app.ui.draft import DraftProblem, FieldPath, validate_draft, with_placeholders
 from drafting_app.ui.i18n import Tr
+from drafting_app.wording.markup import french_typography
+from drafting_app.wording.render import RenderError
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from drafting_app.ui.files import default_data_dir
 from drafting_app.ui.i18n import install_qt_french, ui_translation
 from drafting_app.ui.main_window import MainWindow
+from drafting_app.ui.user_data import default_data_dir
 
 __all__ = ["build_window", "install_qt_french", "run", "ui_translation"]
 

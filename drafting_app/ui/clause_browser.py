@@ -28,15 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from drafting_app.export_html import blocks_to_html
-from drafting_app.library import Clause
-from drafting_app.markup import french_typography
-from drafting_app.model import ChosenClause, Dossier, DossierKind, Variable, VariableType
-from drafting_app.render import RenderError
-from drafting_app.search import search_clauses
+from drafting_app.documents.html import blocks_to_html
+from drafting_app.dossier.model import ChosenClause, Dossier, DossierKind
 from drafting_app.ui.core import Core
 from drafting_app.ui.draft import DraftHolder
-from drafting_app.ui.editors import (
+from drafting_app.ui.field_specs import Kind, category_labels, humanise, piece_labels
+from drafting_app.ui.i18n import Tr
+from drafting_app.ui.model_form import ERROR_STYLE, HELP_STYLE
+from drafting_app.ui.value_inputs import (
     BoolEditor,
     ChoiceEditor,
     DateEditor,
@@ -45,10 +44,12 @@ from drafting_app.ui.editors import (
     NumberEditor,
     TextEditor,
 )
-from drafting_app.ui.fields import Kind, category_labels, humanise, piece_labels
-from drafting_app.ui.form import ERROR_STYLE, HELP_STYLE
-from drafting_app.ui.i18n import Tr
-from drafting_app.values import coerce_value
+from drafting_app.wording.library import Clause
+from drafting_app.wording.markup import french_typography
+from drafting_app.wording.model import Variable, VariableType
+from drafting_app.wording.render import RenderError
+from drafting_app.wording.search import search_clauses
+from drafting_app.wording.values import coerce_value
 
 CLAUSE_ID_ROLE = Qt.ItemDataRole.UserRole
 ALL = "__all__"

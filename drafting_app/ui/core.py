@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drafting_app.checks import LegalData, load_legal_data
-from drafting_app.library import Library, Problem, load_library
+from drafting_app.files.problems import Problem
 from drafting_app.paths import default_layout, shipped_library
-from drafting_app.render import Formats, Renderer, make_environment
-from drafting_app.samples import SampleDossiers, load_samples
+from drafting_app.wording.library import Library, load_library
+from drafting_app.wording.render import Formats, Renderer, make_environment
+from drafting_app.wording.samples import SampleDossiers, load_samples
 
 
 @dataclass(frozen=True)
@@ -46,4 +47,4 @@ def warm_up() -> None:
     """Import the heavy modules (python-docx, num2words) before the user needs them."""
     import num2words  # noqa: F401
 
-    import drafting_app.export_docx  # noqa: F401
+    import drafting_app.documents.docx  # noqa: F401

@@ -6,8 +6,8 @@ from enum import StrEnum
 
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
-from drafting_app.ui.files import Recovered
 from drafting_app.ui.i18n import Tr
+from drafting_app.ui.user_data import Recovered
 
 
 class Unsaved(StrEnum):

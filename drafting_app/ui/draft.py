@@ -19,8 +19,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from drafting_app.library import french_error
-from drafting_app.model import SCHEMA_VERSION, Dossier, DossierKind
+from drafting_app.dossier.model import SCHEMA_VERSION, Dossier, DossierKind
+from drafting_app.files.messages import french_error
 
 FieldPath = tuple[str | int, ...]
 MISSING_KINDS = frozenset({"missing", "string_too_short"})

@@ -23,14 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from drafting_app.generate import Generated
-from drafting_app.library import Skeleton
-from drafting_app.markup import french_typography
-from drafting_app.model import Dossier, DossierKind, Lot
-from drafting_app.render import RenderError
+from drafting_app.documents.generate import Generated
+from drafting_app.dossier.model import Dossier, DossierKind, Lot
 from drafting_app.ui.core import Core
 from drafting_app.ui.i18n import Tr
 from drafting_app.ui.worker import Report, Worker
+from drafting_app.wording.library import Skeleton
+from drafting_app.wording.markup import french_typography
+from drafting_app.wording.render import RenderError
 
 PIECE_ROLE = Qt.ItemDataRole.UserRole
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -55,12 +55,8 @@ class Written:
 def write_pieces(core: Core, dossier: Dossier, pieces: Sequence[str], out_dir: Path,
                  report: Report, _: Tr) -> Written:
     """Render and write the chosen pieces as Word files (runs on the worker)."""
-    from drafting_app.export_docx import (  # heavy: python-docx
-        ExportError,
-        RemovedCharactersWarning,
-        load_layout,
-    )
-    from drafting_app.generate import generate
+    from drafting_app.documents.docx import ExportError, RemovedCharactersWarning, load_layout
+    from drafting_app.documents.generate import generate
 
     def piece_title(skeleton: Skeleton, lot: Lot | None) -> str:
         title = french_typography(skeleton.meta.title)

@@ -26,15 +26,15 @@ from PySide6.QtWidgets import (
 )
 
 from drafting_app.ui.dialogs import Recovery, RecoveryDialog, Unsaved, UnsavedChangesDialog
-from drafting_app.ui.files import Autosave, RecentFiles, default_documents_dir
 from drafting_app.ui.i18n import Tr
 from drafting_app.ui.start_screen import StartScreen, examples_folder, find_examples
+from drafting_app.ui.user_data import Autosave, RecentFiles, default_documents_dir
 from drafting_app.ui.worker import Report, Worker
 
 if TYPE_CHECKING:
     from drafting_app.ui.clause_browser import ClauseBrowser
     from drafting_app.ui.core import Core
-    from drafting_app.ui.editor import DossierEditor
+    from drafting_app.ui.dossier_editor import DossierEditor
     from drafting_app.ui.review_screen import ReviewScreen
 
 AUTOSAVE_INTERVAL_MS = 60_000
@@ -270,7 +270,7 @@ class MainWindow(QMainWindow):
 
     def new_dossier(self, kind: str) -> None:
         """Start a new dossier of a kind (marche_public, convention_annuelle, cpo)."""
-        from drafting_app.model import DossierKind
+        from drafting_app.dossier.model import DossierKind
         from drafting_app.ui.draft import new_draft
 
         if self.core is None or not self.maybe_save():
@@ -281,7 +281,7 @@ class MainWindow(QMainWindow):
 
     def show_editor(self, draft: dict[str, Any], path: Path | None, dirty: bool = False) -> None:
         """Open a draft in a new editor, replacing the current one."""
-        from drafting_app.ui.editor import DossierEditor
+        from drafting_app.ui.dossier_editor import DossierEditor
 
         assert self.core is not None
         self._drop_editor()
@@ -308,7 +308,7 @@ class MainWindow(QMainWindow):
     def _suggest_folder(self) -> None:
         if self.editor is None:
             return
-        from drafting_app.generate import slug
+        from drafting_app.documents.generate import slug
 
         name = slug(self.editor.reference() or self.editor.title())
         base = self.path.parent if self.path else default_documents_dir()
@@ -349,7 +349,7 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: Path, as_copy: bool = False) -> bool:
         """Open a dossier file; an incomplete one opens with its problems listed."""
-        from drafting_app.dossier import DossierError, load_dossier
+        from drafting_app.dossier.storage import DossierError, load_dossier
         from drafting_app.ui.draft import dossier_draft, read_draft_file
 
         _ = self._
@@ -391,7 +391,7 @@ class MainWindow(QMainWindow):
         """Save the dossier under a new name."""
         if self.editor is None:
             return False
-        from drafting_app.generate import slug
+        from drafting_app.documents.generate import slug
 
         _ = self._
         suggested = self.path or (Path.home() / f"{slug(self.editor.title())}.json")
@@ -407,7 +407,8 @@ class MainWindow(QMainWindow):
 
     def write(self, path: Path) -> bool:
         """Write the dossier atomically; an incomplete one is kept as it is, after asking."""
-        from drafting_app.dossier import atomic_write_bytes, save_dossier
+        from drafting_app.dossier.storage import save_dossier
+        from drafting_app.files.atomic import atomic_write_bytes
         from drafting_app.ui.draft import draft_json
 
         assert self.editor is not None

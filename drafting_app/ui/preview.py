@@ -7,11 +7,11 @@ import datetime as dt
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from drafting_app.library import Library
-from drafting_app.markup import french_typography
-from drafting_app.model import DossierKind
+from drafting_app.dossier.model import DossierKind
 from drafting_app.ui.analysis import Analysis
 from drafting_app.ui.i18n import Tr
+from drafting_app.wording.library import Library
+from drafting_app.wording.markup import french_typography
 
 PREVIEW_CSS = """
 body { font-family: 'Carlito', 'Calibri', 'Liberation Sans', sans-serif; }

@@ -30,20 +30,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from drafting_app.library import Clause
-from drafting_app.markup import french_typography
-from drafting_app.model import ClauseStatus
-from drafting_app.render import Formats, make_environment
 from drafting_app.review.clause_files import ReviewError, read_clause_files
 from drafting_app.review.diff import Comparison, Segment, compare_clause, unwrap
 from drafting_app.review.history import TRANSITIONS, record_review
 from drafting_app.review.layers import Layer, LayeredLibrary, LayerKind, load_layers
 from drafting_app.review.shared import SaveOutcome, list_conflicts
 from drafting_app.review.versions import ClauseVersion, list_versions
-from drafting_app.search import fold
-from drafting_app.ui.fields import category_labels, humanise
-from drafting_app.ui.form import ERROR_STYLE, HELP_STYLE
+from drafting_app.ui.field_specs import category_labels, humanise
 from drafting_app.ui.i18n import Tr
+from drafting_app.ui.model_form import ERROR_STYLE, HELP_STYLE
+from drafting_app.wording.library import Clause
+from drafting_app.wording.markup import french_typography
+from drafting_app.wording.model import ClauseStatus
+from drafting_app.wording.render import Formats, make_environment
+from drafting_app.wording.search import fold
 
 CLAUSE_ID_ROLE = Qt.ItemDataRole.UserRole
 ALL = "__all__"

@@ -12,9 +12,9 @@ from PySide6.QtCore import QLockFile, Qt
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
-from drafting_app.dossier import load_dossier
-from drafting_app.ui.files import Autosave
+from drafting_app.dossier.storage import load_dossier
 from drafting_app.ui.main_window import AUTOSAVE_INTERVAL_MS, MainWindow
+from drafting_app.ui.user_data import Autosave
 from tests.ui.ui_helpers import activate, answer_next_dialog, type_text
 
 Write = Callable[[dict[str, Any], str], Path]

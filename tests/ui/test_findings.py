@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-import drafting_app.ui.editor as editor_module
-from drafting_app.ui.editor import DossierEditor
+import drafting_app.ui.dossier_editor as editor_module
+from drafting_app.ui.dossier_editor import DossierEditor
 from drafting_app.ui.main_window import MainWindow
 from tests.ui.ui_helpers import activate, choose, type_text
 

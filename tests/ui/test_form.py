@@ -12,13 +12,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from drafting_app.dossier import load_dossier
-from drafting_app.model import AdvisorAnswers, Buyer, Dossier, Subsidy, Tender
+from drafting_app.dossier.model import AdvisorAnswers, Buyer, Dossier, Subsidy, Tender
+from drafting_app.dossier.storage import load_dossier
+from drafting_app.ui.dossier_editor import DossierEditor
 from drafting_app.ui.draft import validate_draft
-from drafting_app.ui.editor import DossierEditor
-from drafting_app.ui.fields import Kind, describe_field, field_texts
-from drafting_app.ui.form import ModelForm
+from drafting_app.ui.field_specs import Kind, describe_field, field_texts
 from drafting_app.ui.main_window import MainWindow
+from drafting_app.ui.model_form import ModelForm
 from tests.ui.ui_helpers import activate, choose, type_text
 
 Write = Callable[[dict[str, Any], str], Path]

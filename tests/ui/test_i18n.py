@@ -9,10 +9,10 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from PySide6.QtWidgets import QMessageBox
 
-from drafting_app.library import Library
 from drafting_app.ui.dialogs import UnsavedChangesDialog
-from drafting_app.ui.fields import field_texts
+from drafting_app.ui.field_specs import field_texts
 from drafting_app.ui.i18n import locale_dir, ui_translation
+from drafting_app.wording.library import Library
 
 UI = Path(__file__).resolve().parents[2] / "drafting_app" / "ui"
 

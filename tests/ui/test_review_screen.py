@@ -10,13 +10,13 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from drafting_app.library import Library, load_library
-from drafting_app.model import ClauseStatus
-from drafting_app.render import Formats, make_environment
 from drafting_app.review.clause_files import read_clause_files
 from drafting_app.review.versions import save_edit
 from drafting_app.ui.main_window import MainWindow
 from drafting_app.ui.review_screen import ConfirmBatchDialog, ReviewScreen
+from drafting_app.wording.library import Library, load_library
+from drafting_app.wording.model import ClauseStatus
+from drafting_app.wording.render import Formats, make_environment
 
 SOURCE = Path(__file__).resolve().parents[2] / "clause_library"
 NOW = dt.datetime(2026, 12, 1, 10, 30)

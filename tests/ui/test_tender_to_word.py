@@ -8,9 +8,9 @@ import docx
 from PySide6.QtCore import Qt, QUrl
 from pytestqt.qtbot import QtBot
 
-from drafting_app.ui.editor import DossierEditor
-from drafting_app.ui.editors import ChoiceEditor, Editor
+from drafting_app.ui.dossier_editor import DossierEditor
 from drafting_app.ui.main_window import MainWindow
+from drafting_app.ui.value_inputs import ChoiceEditor, Editor
 from tests.ui.ui_helpers import choose, type_text
 
 

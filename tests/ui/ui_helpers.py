@@ -8,7 +8,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from drafting_app.ui.editors import ChoiceEditor, Editor, LongTextEditor
+from drafting_app.ui.value_inputs import ChoiceEditor, Editor, LongTextEditor
 
 TENDER: dict[str, Any] = {
     "schema_version": 1,

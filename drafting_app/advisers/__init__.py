@@ -1,0 +1,2 @@
+"""The advisers: the contracting-mode advisor (`contracting_mode`) and the insertion-hours
+calculator (`insertion`)."""

@@ -1,0 +1,2 @@
+"""Reading and writing the project's files: problems with file and line, TOML and pydantic
+messages in French, atomic saves. Every other package reads and writes through here."""

@@ -1,0 +1,157 @@
+"""Typed clause values: read what a buyer (or a sample file) gave, check it, apply defaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from drafting_app.wording.model import Variable, VariableType
+
+NUMERIC = {VariableType.INTEGER, VariableType.DECIMAL, VariableType.MONEY, VariableType.PERCENT}
+
+
+@dataclass(frozen=True)
+class ValueProblem:
+    """A value that does not fit its variable: which variable and what is wrong (French)."""
+
+    name: str
+    message: str
+
+
+def parse_number(raw: Any) -> Decimal | None:
+    """A number as a buyer writes it (`12 500,50`, `5 %`, `30 €`), or None."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | Decimal):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        return Decimal(repr(raw))
+    if isinstance(raw, str):
+        text = raw.strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
+        text = text.removesuffix("€").removesuffix("%").replace(",", ".")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            return None
+        return value if value.is_finite() else None
+    return None
+
+
+def coerce_value(variable: Variable, raw: Any) -> tuple[Any, str | None]:
+    """The typed value for `raw`, or None and a French message saying what is expected."""
+    kind = variable.type
+    if kind in (VariableType.TEXT, VariableType.LONG_TEXT):
+        if not isinstance(raw, str):
+            return None, "un texte est attendu"
+        if variable.required and not raw.strip():
+            return None, "ce texte ne peut pas être vide"
+        return raw, None
+    if kind is VariableType.BOOLEAN:
+        if not isinstance(raw, bool):
+            return None, "oui ou non (true / false) est attendu"
+        return raw, None
+    if kind is VariableType.CHOICE:
+        if raw not in variable.choices:
+            options = ", ".join(f"« {c} »" for c in variable.choices)
+            return None, f"une des valeurs suivantes est attendue : {options}"
+        return raw, None
+    if kind is VariableType.LIST:
+        if not isinstance(raw, list | tuple) or not all(isinstance(i, str) for i in raw):
+            return None, "une liste de textes est attendue"
+        if variable.required and not raw:
+            return None, "la liste ne peut pas être vide"
+        return tuple(raw), None
+    if kind is VariableType.DATE:
+        if isinstance(raw, dt.date):
+            return raw, None
+        if isinstance(raw, str):
+            try:
+                return dt.date.fromisoformat(raw.strip()), None
+            except ValueError:
+                pass
+        return None, "une date au format AAAA-MM-JJ est attendue"
+    number = parse_number(raw)
+    if number is None:
+        return None, "un nombre est attendu"
+    if kind is VariableType.INTEGER:
+        if number != number.to_integral_value():
+            return None, "un nombre entier est attendu"
+        number = Decimal(int(number))
+    if variable.min is not None and number < variable.min:
+        return None, f"la valeur doit être au moins {variable.min}"
+    if variable.max is not None and number > variable.max:
+        return None, f"la valeur doit être au plus {variable.max}"
+    if kind is VariableType.INTEGER:
+        return int(number), None
+    return number, None
+
+
+def dossier_value(dossier: Any, path: str) -> Any:
+    """The value at a dotted path of a dossier (`tender.advance_rate`), or None."""
+    value = dossier
+    for part in path.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def field_path_exists(model: type[Any], path: str) -> bool:
+    """Whether a dotted path names a field of a pydantic model (through optional parts)."""
+    current: Any = model
+    for part in path.split("."):
+        fields = getattr(current, "model_fields", None)
+        if not fields or part not in fields:
+            return False
+        annotation = fields[part].annotation
+        candidates = [a for a in getattr(annotation, "__args__", (annotation,))
+                      if a is not type(None)]
+        current = candidates[0] if candidates else annotation
+    return True
+
+
+def with_dossier_defaults(
+    variables: tuple[Variable, ...], raw: Mapping[str, Any], dossier: Any
+) -> dict[str, Any]:
+    """The buyer's values, completed from the dossier fields variables are tied to."""
+    merged = dict(raw)
+    for variable in variables:
+        if variable.dossier_field and variable.name not in merged:
+            value = dossier_value(dossier, variable.dossier_field)
+            if value is not None:
+                merged[variable.name] = value
+    return merged
+
+
+def coerce_values(
+    variables: tuple[Variable, ...], raw: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[ValueProblem]]:
+    """Check every value against its variable; collect all problems; fill in defaults."""
+    problems: list[ValueProblem] = []
+    known = {variable.name for variable in variables}
+    for name in raw:
+        if name not in known:
+            problems.append(ValueProblem(name, "cette clause n’a pas de variable de ce nom"))
+    values: dict[str, Any] = {}
+    for variable in variables:
+        if variable.name in raw:
+            given = raw[variable.name]
+        elif variable.default is not None:
+            given = variable.default
+        elif not variable.required:
+            values[variable.name] = None
+            continue
+        else:
+            problems.append(
+                ValueProblem(variable.name, f"valeur manquante : « {variable.label} »")
+            )
+            continue
+        value, message = coerce_value(variable, given)
+        if message is not None:
+            problems.append(ValueProblem(variable.name, message))
+        else:
+            values[variable.name] = value
+    return values, problems
