@@ -1,7 +1,7 @@
 """Startup time of the desktop app: process start to main window shown, median of several runs.
 
 Each run starts a fresh Python process on the offscreen platform, through the real entry point
-(`clausier` without arguments, i.e. `drafting_app.cli.main([])`) and through the UI's own
+(`clausier` without arguments, i.e. `drafting_app.entry.main([])`) and through the UI's own
 `run()`, and reports when the window was shown and when the clause library and the heavy
 modules (python-docx, num2words) were ready behind it.
 
@@ -51,7 +51,7 @@ def shown(window):
 
 main_window.MainWindow.show = shown
 if sys.argv[2] == "cli":
-    from drafting_app.cli.main import main
+    from drafting_app.entry import main
     main([])
 else:
     from drafting_app.ui.app import run
@@ -78,7 +78,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    for entry, title in (("cli", "commande clausier (drafting_app.cli.main)"),
+    for entry, title in (("cli", "commande clausier (drafting_app.entry.main)"),
                          ("ui", "interface seule (drafting_app.ui.app.run)")):
         one_run(entry)  # warm the file cache and the .pyc files
         runs = [one_run(entry) for _ in range(args.runs)]
