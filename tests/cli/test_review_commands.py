@@ -13,7 +13,15 @@ from drafting_app.cli.main import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, main
 from drafting_app.review.history import record_review
 from drafting_app.review.versions import save_edit
 from drafting_app.wording.model import ClauseStatus
-from tests.review_support import EXAMPLES, LATER, NOW, copy_clause, copy_library, opened
+from tests.review_support import (
+    EXAMPLES,
+    LATER,
+    NOW,
+    copy_clause,
+    copy_library,
+    decision_tables,
+    opened,
+)
 
 CLAUSE = "lot-reserve-siae"
 
@@ -45,7 +53,7 @@ def test_history_and_diff(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert "Marie Dupont — conforme" in out
     code, out, _ = run(capsys, "--library", str(root), "clauses", "diff", CLAUSE)
     assert code == EXIT_OK
-    assert "[-50-]{+60+} % au moins" in out
+    assert "[-50-]{+60+}\u00a0% au moins" in out
     out_file = tmp_path / "diff.docx"
     code, out, _ = run(capsys, "--library", str(root), "clauses", "diff", CLAUSE,
                        "--from", str(version - 1), "--to", str(version), "--out", str(out_file))
@@ -66,11 +74,11 @@ def test_review_pack_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[st
                        "marches-reserves", "--status", "a valider", "--out", str(pack))
     assert code == EXIT_OK and "clause(s) à relire" in out
     word = docx.Document(str(pack))
-    rows = word.tables[1].rows[1:]
+    rows = [table.rows[1] for table in decision_tables(word)]
     ids = [row.cells[0].paragraphs[0].text for row in rows]
     assert CLAUSE in ids
     for row in rows:
-        row.cells[2].paragraphs[0].add_run("validé")
+        row.cells[1].paragraphs[0].add_run("validé")
     word.save(str(pack))
     code, out, err = run(capsys, "--library", str(root), "review", "import", str(pack),
                          "--dry-run", "--who", "Marie Dupont")
@@ -84,12 +92,12 @@ def test_review_pack_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert all(opened(root / "clauses" / i).meta.status is ClauseStatus.VALIDATED for i in ids)
     # a second import reports nothing new; a pack with a bad decision exits 1, in French
     word = docx.Document(str(pack))
-    word.tables[1].rows[1].cells[2].paragraphs[0].runs[0].text = "bof"
+    decision_tables(word)[0].rows[1].cells[1].paragraphs[0].runs[0].text = "bof"
     word.save(str(pack))
     code, out, err = run(capsys, "--library", str(root), "review", "import", str(pack),
                          "--who", "Marie Dupont")
     assert code == EXIT_FINDINGS
-    assert "Non reporté : ligne 1 du tableau" in err and "décision « bof » inconnue" in err
+    assert "Non reporté : fiche 1 (clause « " in err and "décision « bof » inconnue" in err
 
 
 def test_review_export_rejects_unknown_filters(tmp_path: Path,

@@ -12,17 +12,28 @@ from docx.oxml.ns import qn
 
 from drafting_app.review.clause_files import ReviewError
 from drafting_app.review.pack import (
-    HEADERS,
     export_pack,
     import_pack,
     parse_decision,
     read_pack,
     select_clauses,
 )
+from drafting_app.review.readable import plain, readable_wording
 from drafting_app.review.versions import save_edit
 from drafting_app.wording.library import Clause
+from drafting_app.wording.markup import french_typography
 from drafting_app.wording.model import ClauseStatus
-from tests.review_support import LATER, NOW, convert, copy_library, load, opened
+from drafting_app.wording.render import Formats, make_environment
+from tests.review_support import (
+    LATER,
+    NOW,
+    body_text,
+    convert,
+    copy_library,
+    decision_tables,
+    load,
+    opened,
+)
 
 
 def _to_review(root: Path) -> tuple[str, list[Clause]]:
@@ -42,14 +53,15 @@ def _fill(pack: Path, decisions: dict[str, tuple[str, str]], reviewer: str = "Ma
           out: Path | None = None) -> Path:
     """What a reviewer does in Word: name, decision and comment for some clauses."""
     word = docx.Document(str(pack))
-    head, main = word.tables[0], word.tables[1]
+    head = word.tables[0]
     head.rows[0].cells[1].paragraphs[0].add_run(reviewer)
-    for row in main.rows[1:]:
+    for table in decision_tables(word):
+        row = table.rows[1]
         clause_id = row.cells[0].paragraphs[0].text
         if clause_id in decisions:
             decision, comment = decisions[clause_id]
-            row.cells[2].paragraphs[0].add_run(decision)
-            row.cells[3].paragraphs[0].add_run(comment)
+            row.cells[1].paragraphs[0].add_run(decision)
+            row.cells[2].paragraphs[0].add_run(comment)
     target = out or pack.with_name("rempli.docx")
     word.save(str(target))
     return target
@@ -67,24 +79,28 @@ def test_pack_lists_every_selected_clause_with_what_a_reviewer_needs(tmp_path: P
     export_pack(chosen, out, NOW.date(), selection="test")
     word = docx.Document(str(out))
     assert word.core_properties.subject == "Dossier de relecture Clausier"
-    main = word.tables[1]
-    assert tuple(c.text for c in main.rows[0].cells) == HEADERS
-    assert len(main.rows) == len(chosen) + 1
-    for clause, row in zip(chosen, main.rows[1:], strict=True):
-        ident, content = row.cells[0].text, row.cells[1].text
+    tables = decision_tables(word)
+    assert len(tables) == len(chosen)
+    text = body_text(out)
+    env = make_environment(Formats())
+    for clause, table in zip(chosen, tables, strict=True):
+        ident = table.rows[1].cells[0].text
         assert ident.startswith(clause.id)
         assert f"version {clause.meta.version}" in ident
         assert f"statut : {clause.meta.status.value}" in ident
         assert f"empreinte : {opened(clause.folder).fingerprint}" in ident
-        assert clause.meta.title in content
+        assert table.rows[1].cells[1].text == "" and table.rows[1].cells[2].text == ""
+        assert french_typography(clause.meta.title) in text
         for reference in clause.meta.references:
-            assert reference.label() in content
-        assert " ".join(clause.meta.note.split()[:6]) in " ".join(content.split())
-        first_line = next(line for line in clause.text.splitlines() if line.strip())
-        assert first_line[:40] in content
-        assert row.cells[2].text == "" and row.cells[3].text == ""
+            assert reference.label() in text
+        note = french_typography(" ".join(clause.meta.note.split()[:6]))
+        assert " ".join(note.split()) in " ".join(text.split())
+        # the wording as a lawyer reads it: its first line is in the pack, as written there
+        readable = readable_wording(clause.meta, clause.text, env).blocks
+        first = plain("".join(run.text for run in readable[0].runs))  # type: ignore[union-attr]
+        assert first[:60] in text
     section = word.sections[0]
-    assert section.page_width > section.page_height  # landscape: room for the comment column
+    assert section.page_width > section.page_height  # landscape: two wordings side by side
 
 
 def test_round_trip_takes_a_category_from_to_review_to_validated(tmp_path: Path) -> None:
@@ -128,10 +144,10 @@ def test_rows_that_do_not_match_are_reported_in_french(tmp_path: Path) -> None:
     save_edit(opened(first.folder), "Paul Martin", NOW, text=first.text + "\nAjout.\n")
     filled = _fill(pack, {first.id: ("validé", ""), second.id: ("peut-être", "")})
     word = docx.Document(str(filled))
-    extra = word.tables[1].add_row().cells
+    extra = decision_tables(word)[-1].add_row().cells
     extra[0].paragraphs[0].add_run("clause-inexistante")
     extra[0].add_paragraph("version 1")
-    extra[2].paragraphs[0].add_run("validé")
+    extra[1].paragraphs[0].add_run("validé")
     word.save(str(filled))
     report = import_pack(filled, _folders(root), LATER)
     assert report.recorded == []
@@ -166,7 +182,7 @@ def test_decisions_typed_with_tracked_changes_on_are_read(tmp_path: Path) -> Non
     export_pack([clause], pack, NOW.date())
     word = docx.Document(str(pack))
     word.tables[0].rows[0].cells[1].paragraphs[0].add_run("Marie Dupont")
-    cell = word.tables[1].rows[1].cells[2].paragraphs[0]._p
+    cell = decision_tables(word)[0].rows[1].cells[1].paragraphs[0]._p
     insertion = OxmlElement("w:ins", {qn("w:id"): "1", qn("w:author"): "Marie Dupont",
                                       qn("w:date"): "2026-11-30T09:00:00Z"})
     run = OxmlElement("w:r")
@@ -233,5 +249,4 @@ def test_pack_says_which_references_are_still_to_check(tmp_path: Path) -> None:
     assert to_check, "the shipped library has clauses resting on unverified facts"
     out = tmp_path / "a_verifier.docx"
     export_pack(to_check[:3], out, NOW.date(), references=library.references)
-    text = "\n".join(row.cells[1].text for row in docx.Document(str(out)).tables[1].rows[1:])
-    assert "à vérifier ; relevé le" in text
+    assert "à vérifier ; relevé le" in body_text(out)
