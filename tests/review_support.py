@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -100,3 +102,20 @@ def body_text(path: Path) -> str:
     word = docx.Document(str(path))
     return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t")))
                      for p in word.element.body.iter(qn("w:p")))
+
+
+def zip_names(path: Path, prefix: str) -> list[str]:
+    """The parts of a .docx whose name starts with `prefix` (`word/header`…)."""
+    with zipfile.ZipFile(path) as archive:
+        return sorted(n for n in archive.namelist() if n.startswith(prefix))
+
+
+def part_xml(path: Path, name: str) -> str:
+    """One XML part of a .docx, as text."""
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(name).decode("utf-8")
+
+
+def part_text(path: Path, name: str) -> str:
+    """The text of one XML part of a .docx (its w:t elements)."""
+    return "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", part_xml(path, name)))

@@ -16,7 +16,9 @@ from typing import Literal
 
 from drafting_app.dossier.model import ChosenClause
 from drafting_app.review.readable import (
-    ANNOTATION,
+    END_MARK,
+    NOTE_MARK,
+    VALUE_MARK,
     describe_variable,
     plain,
     readable_wording,
@@ -32,10 +34,11 @@ from drafting_app.wording.samples import load_samples
 SegmentKind = Literal["equal", "insert", "delete"]
 ChangeKind = Literal["equal", "insert", "delete", "change"]
 
-# a placeholder or a note of the readable wording, and a Jinja tag, each stay one token, so
-# that « [montant de l’avance, en lettres] » or `{{ lots[0].title }}` is never cut in pieces
-_TOKEN = re.compile(ANNOTATION.pattern + r"|\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\w+|\s+|[^\w\s]",
-                    re.S)
+# a placeholder of the readable wording, the opening and closing of a note, and a Jinja tag,
+# each stay one token, so that « [montant de l’avance, en lettres] » or `{{ lots[0].title }}`
+# is never cut in pieces, while a condition that changes shows which of its words changed
+_TOKEN = re.compile(f"{VALUE_MARK}[^{END_MARK}]*{END_MARK}|{NOTE_MARK}\\[|\\]{END_MARK}"
+                    r"|\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\w+|\s+|[^\w\s]", re.S)
 WORDING_TITLE = "Texte de la clause"
 RENDERING_TITLE = "Exemple rédigé"
 #: two lines this similar (0-1) are shown as one changed line rather than a removal + an addition

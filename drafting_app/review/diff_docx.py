@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from docx.document import Document as WordDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Pt
@@ -27,7 +28,7 @@ from drafting_app.documents.docx.layout import Layout, load_layout
 from drafting_app.paths import default_layout
 from drafting_app.review.clause_files import ReviewError
 from drafting_app.review.diff import RENDERING_TITLE, WORDING_TITLE, Comparison, LineChange
-from drafting_app.review.readable import END_MARK, NOTE_MARK, VALUE_MARK, spans
+from drafting_app.review.readable import END_MARK, NOTE_MARK, VALUE_MARK, pieces
 from drafting_app.review.word import (
     HouseDocument,
     save,
@@ -110,6 +111,8 @@ def _tracked_paragraph(house: HouseDocument, change: LineChange, revisions: _Rev
         paragraph.paragraph_format.left_indent = indent
         paragraph.paragraph_format.first_line_indent = -Cm(0.6)
         paragraph.paragraph_format.tab_stops.add_tab_stop(indent)
+    if any(NOTE_MARK in segment.text for segment in change.segments):
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT  # a long note is not stretched
     p = paragraph._p
     if change.kind in ("insert", "delete"):
         # the paragraph mark itself is inserted or deleted: the whole line is one revision
@@ -120,24 +123,35 @@ def _tracked_paragraph(house: HouseDocument, change: LineChange, revisions: _Rev
     if mark:
         p.append(text_run(mark + "\t"))
     bold = kind == "heading"
+    # the old wording (kept and deleted parts) and the new one (kept and inserted parts) each
+    # open and close their own notes
+    old_state = new_state = "text"
     for index, segment in enumerate(change.segments):
         text = segment.text[skip:] if index == 0 else segment.text
         if not text:
             continue
         if segment.kind == "equal":
-            for run in _runs(text, deleted=False, bold=bold):
+            runs, new_state = _runs(text, new_state, deleted=False, bold=bold)
+            old_state = new_state
+            for run in runs:
                 p.append(run)
+            continue
+        wrapper = revisions.mark("w:ins" if segment.kind == "insert" else "w:del")
+        if segment.kind == "delete":
+            runs, old_state = _runs(text, old_state, deleted=True, bold=bold)
         else:
-            wrapper = revisions.mark("w:ins" if segment.kind == "insert" else "w:del")
-            for run in _runs(text, deleted=segment.kind == "delete", bold=bold):
-                wrapper.append(run)
-            p.append(wrapper)
+            runs, new_state = _runs(text, new_state, deleted=False, bold=bold)
+        for run in runs:
+            wrapper.append(run)
+        p.append(wrapper)
 
 
-def _runs(text: str, *, deleted: bool, bold: bool = False) -> list[Any]:
-    """Runs for a piece of wording; placeholders and notes highlighted."""
+def _runs(text: str, state: str, *, deleted: bool, bold: bool = False
+          ) -> tuple[list[Any], str]:
+    """Runs for a piece of wording, placeholders and notes highlighted; the state after it."""
+    found, state = pieces(text, state)
     return [text_run(piece, deleted=deleted, kind=kind, bold=bold and kind == "text")
-            for piece, kind in spans(text) if piece]
+            for piece, kind in found if piece], state
 
 
 def comparison_document(comparison: Comparison, now: dt.datetime,

@@ -10,10 +10,12 @@ so that no Python name ever reaches a reviewer.
 
 from __future__ import annotations
 
+import datetime as dt
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
+from decimal import Decimal
+from types import MappingProxyType, NoneType, UnionType
 from typing import Any
 
 from pydantic import BaseModel
@@ -228,3 +230,45 @@ def path_label(path: str) -> str | None:
     if label is None:
         return None
     return label.text.replace(" {de}", "").replace("{de}", "")
+
+
+def unwrap_type(annotation: Any) -> Any:
+    """A field's type without Optional and Annotated."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not NoneType]
+            annotation = args[0] if len(args) == 1 else str
+        else:
+            return annotation
+
+
+def field_type(model: type[BaseModel], name: str) -> Any:
+    """The type of a model's field, property or method result; None when it has none."""
+    if name in model.model_fields:
+        return unwrap_type(model.model_fields[name].annotation)
+    member = getattr(model, name, None)
+    function = member.fget if isinstance(member, property) else member
+    if callable(function):
+        hints = typing.get_type_hints(function)
+        return unwrap_type(hints.get("return"))
+    return None
+
+
+def is_model(value: Any) -> bool:
+    return isinstance(value, type) and issubclass(value, BaseModel)
+
+
+def python_kind(python_type: Any) -> str:
+    """The kind of a dossier field from its Python type."""
+    if python_type is bool:
+        return "bool"
+    if python_type is dt.datetime:
+        return "datetime"
+    if python_type is dt.date:
+        return "date"
+    if python_type in (int, float, Decimal):
+        return "number"
+    return "text"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +37,7 @@ from drafting_app.review.clause_files import ReviewError, read_clause_files
 from drafting_app.review.diff import Comparison, Segment, compare_clause, unwrap
 from drafting_app.review.history import TRANSITIONS, record_review
 from drafting_app.review.layers import Layer, LayeredLibrary, LayerKind, load_layers
-from drafting_app.review.readable import readable_wording, spans
+from drafting_app.review.readable import pieces, readable_wording
 from drafting_app.review.shared import SaveOutcome, list_conflicts
 from drafting_app.review.versions import ClauseVersion, list_versions
 from drafting_app.ui.field_specs import category_labels, humanise
@@ -107,10 +108,10 @@ class ConfirmBatchDialog(QMessageBox):
         return QMessageBox.StandardButton(dialog.exec()) == QMessageBox.StandardButton.Yes
 
 
-def marked_html(text: str) -> str:
+def marked_html(text: str, state: str = "text") -> str:
     """Readable wording as HTML: placeholders highlighted in yellow, notes in blue italics."""
     out = []
-    for piece, kind in spans(text):
+    for piece, kind in pieces(text, state)[0]:
         escaped = html.escape(piece)
         if kind == "value":
             out.append(f"<span style='{VALUE_STYLE}'>{escaped}</span>")
@@ -145,8 +146,16 @@ def wording_html(blocks: Sequence[Block]) -> str:
 def segments_html(segments: Sequence[Segment]) -> str:
     """Word-level segments as HTML: insertions green underlined, deletions red struck."""
     out = []
+    old_state = new_state = "text"
     for segment in segments:
-        text = marked_html(segment.text)
+        if segment.kind == "delete":
+            text = marked_html(segment.text, old_state)
+            old_state = pieces(segment.text, old_state)[1]
+        else:
+            text = marked_html(segment.text, new_state)
+            new_state = pieces(segment.text, new_state)[1]
+            if segment.kind == "equal":
+                old_state = new_state
         if segment.kind == "insert":
             out.append(f"<span style='{INSERT_STYLE}'>{text}</span>")
         elif segment.kind == "delete":
@@ -169,11 +178,19 @@ def comparison_html(comparison: Comparison, _: Tr) -> str:
             continue
         parts.append(f"<h3>{html.escape(section.title)}</h3>")
         for change in section.changes:
+            heading = re.match(r"#+ ", change.old or change.new or "")
             if change.kind == "equal":
                 if change.old and change.old.strip():
-                    parts.append(f"<p style='{HELP_STYLE}'>{marked_html(change.old)}</p>")
+                    line = marked_html(change.old[heading.end():] if heading else change.old)
+                    line = f"<b>{line}</b>" if heading else line
+                    parts.append(f"<p style='{HELP_STYLE}'>{line}</p>")
             else:
-                parts.append(f"<p>{segments_html(change.segments) or '&nbsp;'}</p>")
+                segments = list(change.segments)
+                if heading and segments and segments[0].kind == "equal" \
+                        and segments[0].text.startswith(heading.group(0)):
+                    segments[0] = Segment("equal", segments[0].text[heading.end():])
+                line = segments_html(segments) or "&nbsp;"
+                parts.append(f"<p>{f'<b>{line}</b>' if heading else line}</p>")
     return "".join(parts)
 
 

@@ -10,8 +10,13 @@ import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from drafting_app.dossier.model import ChosenClause
+from drafting_app.dossier.storage import load_dossier
 from drafting_app.review.clause_files import ReviewError
 from drafting_app.review.pack import (
+    HEADERS,
+    PackSetup,
+    export_dossier_pack,
     export_pack,
     import_pack,
     parse_decision,
@@ -25,7 +30,9 @@ from drafting_app.wording.markup import french_typography
 from drafting_app.wording.model import ClauseStatus
 from drafting_app.wording.render import Formats, make_environment
 from tests.review_support import (
+    EXAMPLES,
     LATER,
+    LIBRARY,
     NOW,
     body_text,
     convert,
@@ -33,6 +40,9 @@ from tests.review_support import (
     decision_tables,
     load,
     opened,
+    part_text,
+    part_xml,
+    zip_names,
 )
 
 
@@ -250,3 +260,81 @@ def test_pack_says_which_references_are_still_to_check(tmp_path: Path) -> None:
     out = tmp_path / "a_verifier.docx"
     export_pack(to_check[:3], out, NOW.date(), references=library.references)
     assert "à vérifier ; relevé le" in body_text(out)
+
+
+def test_a_pack_of_the_earlier_one_table_format_still_imports(tmp_path: Path) -> None:
+    root = copy_library(tmp_path)
+    _, chosen = _to_review(root)
+    clause = chosen[0]
+    state = opened(clause.folder)
+    word = docx.Document()
+    head = word.add_table(rows=1, cols=2)
+    head.rows[0].cells[0].text = "Relecteur"
+    head.rows[0].cells[1].text = "Marie Dupont"
+    main = word.add_table(rows=2, cols=4)
+    for cell, title in zip(main.rows[0].cells, HEADERS, strict=True):
+        cell.text = title
+    ident = main.rows[1].cells[0]
+    ident.text = clause.id
+    ident.add_paragraph(f"version {clause.meta.version}")
+    ident.add_paragraph(f"empreinte : {state.fingerprint}")
+    main.rows[1].cells[2].text = "validé"
+    old = tmp_path / "ancien.docx"
+    word.save(str(old))
+    report = import_pack(old, _folders(root), LATER)
+    assert report.issues == [] and [i for i, _, _ in report.recorded] == [clause.id]
+
+
+def test_dossier_pack_holds_exactly_its_clauses_with_its_values(tmp_path: Path) -> None:
+    library, problems = load(LIBRARY)
+    assert problems == []
+    dossier = load_dossier(EXAMPLES / "marche_restauration_collective.json")
+    out = tmp_path / "restauration.docx"
+    entries = export_dossier_pack(dossier, library, out, NOW.date())
+    expected = [c.id for c in dossier.clauses]
+    assert [e.clause.id for e in entries] == expected
+    word = docx.Document(str(out))
+    assert [t.rows[1].cells[0].paragraphs[0].text for t in decision_tables(word)] == expected
+    text = body_text(out)
+    assert f"Référence : {dossier.reference}" in " ".join(text.split())
+    # the reserved lot is lot 4: the clause is written for it, with the dossier's values
+    lot = next(lot for lot in dossier.tender.lots if lot.number == 4)  # type: ignore[union-attr]
+    assert f"le lot n°\u00a04 «\u00a0{lot.title}\u00a0» est réservé" in text
+    assert "Rédaction retenue pour ce dossier, avec ses valeurs" in text
+    assert "Retenue pour : lot n° 4." in " ".join(text.split())
+    header = "".join(part_text(out, name) for name in zip_names(out, "word/header"))
+    assert dossier.buyer.name in header and dossier.reference in header
+    unknown = dossier.model_copy(update={"clauses": (*dossier.clauses,
+                                                     ChosenClause(id="clause-disparue"))})
+    with pytest.raises(ReviewError, match="clause-disparue"):
+        export_dossier_pack(unknown, library, tmp_path / "x.docx", NOW.date())
+
+
+def test_pack_is_written_on_the_house_layout(tmp_path: Path) -> None:
+    library, _ = load(LIBRARY)
+    chosen = [library.clauses["pme-retenue-garantie"], library.clauses["lot-reserve-siae"]]
+    out = tmp_path / "relecture.docx"
+    export_pack(chosen, out, NOW.date(), setup=PackSetup(library=library,
+                                                         organisation="Ville d’Exemple"))
+    header = "".join(part_text(out, n) for n in zip_names(out, "word/header"))
+    footer = "".join(part_xml(out, n) for n in zip_names(out, "word/footer"))
+    assert "Ville d’Exemple" in header and "{{" not in header
+    assert "PAGE" in footer and "NUMPAGES" in footer
+    styles = part_xml(out, "word/styles.xml")
+    assert 'w:styleId="TableauClausier"' in styles  # the layout's own styles came along
+    document = part_xml(out, "word/document.xml")
+    assert '<w:pStyle w:val="Heading1"/>' in document
+    assert '<w:highlight w:val="yellow"/>' in document  # placeholders stand out
+    assert 'w:fill="DEEAF6"' in document  # and so do notes
+
+
+def test_pack_refuses_a_broken_layout_in_french(tmp_path: Path) -> None:
+    library, _ = load(LIBRARY)
+    broken = tmp_path / "cassee.docx"
+    broken.write_text("pas un docx", encoding="utf-8")
+    from drafting_app.documents.docx import Layout
+
+    setup = PackSetup(library=library, layout=Layout(broken, {}))
+    with pytest.raises(ReviewError, match="n’est pas un fichier Word"):
+        export_pack([library.clauses["pme-avance"]], tmp_path / "x.docx", NOW.date(),
+                    setup=setup)
