@@ -58,7 +58,7 @@ class Scope:
 
     def label(self) -> str:
         """`année 2027, service Éducation` for titles."""
-        parts = [f"année {self.year}" if self.year is not None else "toutes les années"]
+        parts = [f"l’année {self.year}" if self.year is not None else "toutes les années"]
         if self.service is not None:
             parts.append(f"service « {self.service} »")
         return ", ".join(parts)
