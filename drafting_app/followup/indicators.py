@@ -251,16 +251,14 @@ def _reserved_lots(records: Sequence[ContractRecord], scope: Scope) -> Figure:
 def holder_amounts(records: Sequence[ContractRecord], scope: Scope,
                    ) -> dict[str, tuple[Decimal, list[ContractRecord]]]:
     """Amount awarded per kind of holder (HolderKind values), with the contracts counted."""
-    found: dict[str, tuple[Decimal, list[ContractRecord]]] = {
-        kind.value: (Decimal(0), []) for kind in HolderKind}
+    totals = {kind.value: Decimal(0) for kind in HolderKind}
+    counted: dict[str, dict[str, ContractRecord]] = {kind.value: {} for kind in HolderKind}
     for r in _tenders(records, scope):
         for lot in r.lots:
             for holder in lot.holders:
-                amount, counted = found[holder.kind]
-                if r not in counted:
-                    counted.append(r)
-                found[holder.kind] = (amount + holder.amount, counted)
-    return found
+                totals[holder.kind] += holder.amount
+                counted[holder.kind][r.path] = r
+    return {kind: (totals[kind], list(counted[kind].values())) for kind in totals}
 
 
 def _amount_to(*kinds: HolderKind) -> Compute:
@@ -291,7 +289,7 @@ def _spent_share(field: str) -> Compute:
                     continue
                 numerator += value
                 denominator += y.spent
-                if r not in counted:
+                if not counted or counted[-1] is not r:
                     counted.append(r)
         note = (f"montant exécuté de l’année non renseigné (non compté) : {_names(incomplete)}"
                 if incomplete else "")

@@ -116,3 +116,23 @@ def Qt_left() -> object:
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_editor_keeps_the_award_section(window: MainWindow, register: Path) -> None:
+    from drafting_app.dossier.storage import load_dossier
+    from drafting_app.ui.draft import validate_draft
+    from tests.ui.test_form import retype
+
+    path = next(p for p in sorted(register.rglob("*.json"))
+                if p.parent.name != "en_cours" and "marche" in p.name)
+    original = load_dossier(path)
+    assert original.award is not None
+    assert window.open_path(path)
+    editor = window.editor
+    assert editor is not None
+    for form in editor.forms:
+        if form is not None:
+            retype(form)
+    dossier, problems = validate_draft(editor.draft())
+    assert problems == []
+    assert dossier == original
