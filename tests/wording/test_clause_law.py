@@ -354,3 +354,13 @@ def test_in_kind_support_is_valued(renderer: Renderer) -> None:
     assert "évalués à 14 400,00 € par an" in text
     assert "article 9-1 de la loi n° 2000-321" in text
     assert "seuil annuel de 23 000 €" in text
+
+
+def test_clause_show_prints_the_open_point(capsys: pytest.CaptureFixture[str]) -> None:
+    """What a legal service must verify is shown with the clause."""
+    from drafting_app.cli.main import main
+
+    assert main(["--library", str(LIBRARY), "clauses", "show", "pme-delai-paiement"]) == 0
+    out = capsys.readouterr().out
+    assert "statut : à vérifier" in out
+    assert "point à vérifier : le numéro de l'article qui ramène à un mois" in out
