@@ -171,6 +171,9 @@ class Buyer(Strict):
     address: Address
     siret: Siret
     signatory: Person
+    # a national public body of the State listed among the central government authorities
+    # (annexe 2 of the CCP): the lower EU threshold applies to its supplies and services
+    central_government_authority: bool = False
     operating_expenditure_over_60m: bool = False
 
 
@@ -181,6 +184,8 @@ class Lot(Strict):
     title: NonEmpty
     estimated_amount: Amount
     description: str = ""
+    # why this lot has no social execution condition (L2112-2-1), when it has none
+    social_condition_exception: str = ""
     reservation: Reservation | None = None
     cpv_codes: tuple[Annotated[str, StringConstraints(pattern=r"^\d{8}(-\d)?$")], ...] = ()
 
@@ -223,7 +228,11 @@ class Tender(Strict):
     # how long bidders stay bound by their offer (RC and AE write the same figure)
     offers_validity_days: int = Field(default=120, ge=1, le=365)
     renewals: int = Field(default=0, ge=0, le=10)
+    # options (tranches optionnelles, prestations supplémentaires) over the whole duration, HT
+    options_amount: Amount = Decimal(0)
     social_services: bool = False
+    # the contract entrusts the execution of a public service (loi n° 2021-1109, art. 1)
+    public_service_entrusted: bool = False
     # money
     price_form: PriceForm = PriceForm.FIRM
     price_index: str = ""
@@ -250,8 +259,12 @@ class Tender(Strict):
             raise ValueError("deux lots portent le même numéro")
         return lots
 
+    def estimated_value(self) -> Decimal:
+        """The value thresholds compare: every period, renewals and options included (HT)."""
+        return self.total_amount() * (self.renewals + 1) + self.options_amount
+
     def total_amount(self) -> Decimal:
-        """The estimated value of the whole contract, all lots added (HT)."""
+        """The amount of one period of the contract, all lots added (HT, renewals excluded)."""
         return sum((lot.estimated_amount for lot in self.lots), Decimal(0))
 
 

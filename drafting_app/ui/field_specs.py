@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from drafting_app.dossier.model import (
+    BuyerKind,
     Ccag,
     ContractKind,
     CriterionKind,
@@ -261,6 +262,11 @@ def field_texts(_: Tr) -> dict[str, FieldText]:
             _("Pour ces acheteurs, l’avance due aux PME a un taux minimal plus élevé et la "
               "retenue de garantie demandée aux PME est plafonnée plus bas."),
             ((CCP, "R2191-7"), ("décret n° 2024-1251 du 30 décembre 2024", ""))),
+        "buyer.central_government_authority": t(
+            _("Établissement public de l’État inscrit parmi les autorités publiques centrales"),
+            _("Pour un établissement public national de l’État figurant sur la liste des "
+              "autorités publiques centrales (annexe 2 du code), le seuil européen des "
+              "fournitures et services est plus bas ; la liste reste à vérifier.")),
         # tender: object and procedure
         "tender": t(_("Marché")),
         "tender.object": t(_("Objet du marché"),
@@ -295,7 +301,20 @@ def field_texts(_: Tr) -> dict[str, FieldText]:
         "tender.variants_allowed": t(_("Variantes autorisées")),
         "tender.offers_validity_days": t(_("Délai de validité des offres (jours)")),
         "tender.renewals": t(_("Nombre de reconductions"),
-                             _("0 si le marché n’est pas reconductible.")),
+                             _("0 si le marché n’est pas reconductible. Les seuils comparent la "
+                               "valeur estimée, toutes reconductions comprises."),
+                             ((CCP, "R2121-1"),)),
+        "tender.options_amount": t(
+            _("Montant des options (€ HT)"),
+            _("Tranches optionnelles et prestations supplémentaires éventuelles, sur toute la "
+              "durée : elles s’ajoutent à la valeur estimée qui se compare aux seuils."),
+            ((CCP, "R2121-1"),)),
+        "tender.public_service_entrusted": t(
+            _("Le marché confie l’exécution d’un service public"),
+            _("Accueil périscolaire, transport scolaire, accueil d’usagers… : le contrat "
+              "rappelle l’égalité des usagers, la laïcité et la neutralité, avec le contrôle et "
+              "les sanctions ; la clause correspondante est alors proposée."),
+            (("loi n° 2021-1109 du 24 août 2021", "1er"),)),
         "tender.social_services": t(
             _("Services sociaux et autres services spécifiques"),
             _("Services de la liste de l’avis annexé au code : ils peuvent être achetés en "
@@ -307,7 +326,11 @@ def field_texts(_: Tr) -> dict[str, FieldText]:
                          add_label=_("Ajouter un lot")),
         "tender.lots[].number": t(_("N°"), width=4),
         "tender.lots[].title": t(_("Intitulé du lot"), width=30),
-        "tender.lots[].estimated_amount": t(_("Montant estimé (€ HT)"), width=14),
+        "tender.lots[].estimated_amount": t(
+            _("Montant par période (€ HT)"),
+            _("Pour une période d’exécution, hors reconductions : Clausier le multiplie par le "
+              "nombre de périodes (reconductions comprises) et ajoute les options pour comparer "
+              "la valeur estimée aux seuils."), ((CCP, "R2121-1"),), width=14),
         "tender.lots[].description": t(_("Description du lot"), kind=Kind.LONG_TEXT, detail=True),
         "tender.lots[].reservation": t(
             _("Réservation"),
@@ -350,6 +373,11 @@ def field_texts(_: Tr) -> dict[str, FieldText]:
               "offres."), detail=True, add_label=_("Ajouter un sous-critère")),
         "tender.criteria[].subcriteria[].name": t(_("Sous-critère"), width=30),
         "tender.criteria[].subcriteria[].weight": t(_("Points"), width=8),
+        "tender.lots[].social_condition_exception": t(
+            _("Motif d’absence de condition sociale pour ce lot"),
+            _("À remplir si le marché atteint les seuils européens et que ce lot n’a pas de "
+              "condition d’exécution sociale ou relative à l’emploi : indiquez pourquoi."),
+            ((CCP, "L2112-2-1"),), kind=Kind.LONG_TEXT, detail=True),
         "tender.social_condition_exception": t(
             _("Motif d’absence de condition d’exécution sociale"),
             _("À remplir si le marché atteint les seuils européens sans comporter de condition "
@@ -740,6 +768,9 @@ def is_relevant(path: FieldPath, draft: Mapping[str, Any]) -> bool:
         return draft.get("kind") == DossierKind.CPO.value
     if pattern == "buyer.operating_expenditure_over_60m":
         return draft.get("kind") == DossierKind.TENDER.value
+    if pattern == "buyer.central_government_authority":
+        return (draft.get("kind") == DossierKind.TENDER.value
+                and get_in(draft, ("buyer", "kind")) == BuyerKind.STATE_PUBLIC_BODY.value)
     return True
 
 

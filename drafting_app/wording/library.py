@@ -47,7 +47,8 @@ DOCUMENT_CONTEXT = frozenset({"dossier", "buyer", "tender", "subsidy", "document
 #: functions the renderer provides to every template
 TEMPLATE_FUNCTIONS = frozenset(
     {"clauses", "has_clause", "has_clauses", "insertion_hours", "chosen_clause_ids",
-     "derogations", "current_lot", "pieces", "has_piece", "subsidy_years", "subsidy_total"}
+     "derogations", "current_lot", "pieces", "has_piece", "subsidy_years", "subsidy_total",
+     "seuil"}
 )
 
 
@@ -430,6 +431,8 @@ def check_references(
     problems = []
     for item in items:
         meta_path = item.folder / (CLAUSE_META if isinstance(item, Clause) else DOCUMENT_META)
+        if isinstance(item, Clause):
+            problems.extend(check_status(item, index))
         for position, reference in enumerate(item.meta.references):
             standing = index.status_of(reference.text, reference.article)
             if standing is ReferenceStatus.VERIFIED or (
@@ -450,6 +453,36 @@ def check_references(
                     f"la référence « {reference.label()} » est à vérifier : le statut doit "
                     "être « à vérifier » et la note dire ce qu’il faut vérifier")))
     return problems
+
+
+def check_status(clause: Clause, index: ReferenceIndex) -> list[Problem]:
+    """A clause is « à vérifier » exactly when it says what is left to verify (`to_check`).
+
+    A reference marked « à vérifier » requires that status (see `check_references`); a clause
+    « à vérifier » whose references are all verified must name the unverified fact it rests on,
+    and a clause that names one cannot claim another status.
+    """
+    meta = clause.meta
+    open_point = meta.to_check.strip()
+    unverified = [r.label() for r in meta.references
+                  if index.status_of(r.text, r.article) is ReferenceStatus.TO_CHECK]
+    if meta.status is ClauseStatus.TO_CHECK and not open_point:
+        if unverified:
+            why = f"sa référence « {unverified[0]} » est à vérifier"
+        else:
+            why = "toutes ses références sont vérifiées"
+        message = (f"statut « à vérifier » sans point à vérifier ({why}) : dites dans "
+                   "to_check quel fait reste à établir, ou, s’il est établi, passez la clause "
+                   "« à valider »")
+    elif meta.status is not ClauseStatus.TO_CHECK and open_point:
+        message = (f"statut « {meta.status.value} » alors que to_check signale un point à "
+                   "vérifier : le statut doit être « à vérifier » tant que ce point est ouvert ; "
+                   "une fois le fait établi, videz to_check")
+    else:
+        return []
+    meta_path = clause.folder / CLAUSE_META
+    return [Problem(meta_path, locate(meta_path.read_text(encoding="utf-8"), ("status",)),
+                    message)]
 
 
 Slot = tuple[str, str]

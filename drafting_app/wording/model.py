@@ -152,6 +152,8 @@ class ClauseMeta(Strict):
     placements: tuple[Placement, ...] = Field(min_length=1)
     references: tuple[LegalReference, ...] = ()
     no_reference_reason: str = ""
+    # what a legal service must still verify; filled exactly when the status is « à vérifier »
+    to_check: str = ""
     variables: tuple[Variable, ...] = ()
     note: NonEmpty
     summary: str = ""

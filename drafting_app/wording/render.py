@@ -30,6 +30,7 @@ from drafting_app.wording.markup import (
     value_token,
 )
 from drafting_app.wording.model import DocumentMeta, Piece
+from drafting_app.wording.thresholds import DatedData, threshold_reader
 from drafting_app.wording.values import coerce_values, with_dossier_defaults
 
 VALUES_KEY = "__clausier_values"
@@ -70,6 +71,12 @@ class Formats:
     def money(self, value: Any) -> str:
         """`12 500,00 €`."""
         return str(format_currency(_as_decimal(value), "EUR", locale=self.locale))
+
+    def euros(self, value: Any) -> str:
+        """A threshold in whole euros, as legal texts write it: `50 000 €` (cents only if any)."""
+        amount = _as_decimal(value)
+        decimals = 0 if amount == amount.to_integral_value() else 2
+        return f"{self.number(amount, decimals)}\u00a0€"
 
     def percent(self, value: Any) -> str:
         """A percentage given in percent (5 → `5 %`, 5.5 → `5,5 %`)."""
@@ -174,6 +181,7 @@ def make_environment(formats: Formats) -> SandboxedEnvironment:
     env.filters.update(
         {
             "money": formats.money,
+            "euros": formats.euros,
             "number": formats.number,
             "percent": formats.percent,
             "date_long": formats.date_long,
@@ -214,6 +222,7 @@ class Renderer:
         self.library = library
         self.env = env
         self._compiled: dict[Path, Any] = {}
+        self.legal_data = DatedData(library.root)  # the dated thresholds `seuil(id)` reads
 
     def _template(self, path: Path, source: str) -> Any:
         template = self._compiled.get(path)
@@ -244,6 +253,7 @@ class Renderer:
         ]
         context = _dossier_context(dossier)
         context["lots"] = _clause_lots(dossier, chosen)
+        context["seuil"] = threshold_reader(self.legal_data, dossier)
         context.update(values)
         return context, problems
 
@@ -410,6 +420,7 @@ class Renderer:
             "has_piece": has_piece,
             "subsidy_years": subsidy_years,
             "subsidy_total": subsidy_total,
+            "seuil": threshold_reader(self.legal_data, dossier),
         }
 
 

@@ -98,7 +98,8 @@ def test_check_text_and_json(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     assert set(first) == {"code", "severity", "message", "reference", "field"}
     codes = {f["code"] for f in findings}
     assert {"CRITERE_ENVIRONNEMENTAL_MANQUANT", "CRITERE_PRIX_SEUL"} <= codes
-    assert first["severity"] == "error" and first["reference"] == "CCP art. R2152-7"
+    assert first["severity"] == "error"
+    assert first["reference"] == "CCP art. L2152-7 ; CCP art. R2152-7"
 
 
 def test_bad_dossier_exits_2_with_french_message(capsys: pytest.CaptureFixture[str],

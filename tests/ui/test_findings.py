@@ -70,13 +70,13 @@ def test_a_problem_in_a_lot_focuses_its_cell(
     activate(qtbot, window)
     assert "CHAMP" in codes(editor)
     entries = dict((text, code) for code, text in editor.findings.entries())
-    assert "Lots, ligne 2 › Montant estimé (€ HT) : un nombre est attendu" in entries
+    assert "Lots, ligne 2 › Montant par période (€ HT) : un nombre est attendu" in entries
     click_finding(qtbot, editor, "CHAMP")
     lots = editor.table_at("tender.lots")
     assert lots is not None
     cell = lots.cells[1][2]
     assert QApplication.focusWidget() is cell.inner
-    assert "Ligne 2, Montant estimé (€ HT) : un nombre est attendu" in lots.summary.text()
+    assert "Ligne 2, Montant par période (€ HT) : un nombre est attendu" in lots.summary.text()
     type_text(qtbot, cell, "20 000,00")
     editor.wait_analysis()
     assert "CHAMP" not in codes(editor)
