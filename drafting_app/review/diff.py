@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -30,6 +31,7 @@ from drafting_app.wording.markup import french_typography
 from drafting_app.wording.model import ClauseMeta, ClauseStatus
 from drafting_app.wording.render import Formats, Renderer, RenderError, make_environment
 from drafting_app.wording.samples import load_samples
+from drafting_app.wording.thresholds import threshold_labels_of
 
 SegmentKind = Literal["equal", "insert", "delete"]
 ChangeKind = Literal["equal", "insert", "delete", "change"]
@@ -214,10 +216,12 @@ def unwrap(text: str) -> str:
     return "\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
 
 
-def readable_text(version: ClauseVersion, formats: Formats | None = None) -> str:
+def readable_text(version: ClauseVersion, formats: Formats | None = None,
+                  thresholds: Mapping[str, tuple[str, str]] | None = None) -> str:
     """A version's wording as a lawyer reads it, one block a line (placeholders marked)."""
     formats = formats or Formats()
-    wording = readable_wording(version.meta, version.text, make_environment(formats), formats)
+    wording = readable_wording(version.meta, version.text, make_environment(formats), formats,
+                               thresholds)
     text = wording_lines(wording.blocks)
     if wording.problems:
         text += "".join(f"(passage non traduit : {p})\n" for p in wording.problems)
@@ -252,9 +256,12 @@ def compare_versions(old: ClauseVersion, new: ClauseVersion,
     The wording is the readable one; with a library, the example renderings are compared too.
     """
     formats = Formats()
+    # the dated thresholds of the library the clause lives in (`clauses/<id>/` under its root)
+    thresholds = threshold_labels_of(new.folder.parent.parent)
     parts = [
         ("Titre", old.meta.title, new.meta.title),
-        (WORDING_TITLE, readable_text(old, formats), readable_text(new, formats)),
+        (WORDING_TITLE, readable_text(old, formats, thresholds),
+         readable_text(new, formats, thresholds)),
     ]
     if library is not None:
         parts.append((RENDERING_TITLE, rendered_text(old, library), rendered_text(new, library)))

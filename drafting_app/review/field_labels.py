@@ -117,6 +117,8 @@ FIELD_LABELS: Mapping[str, FieldLabel] = MappingProxyType({
     "Buyer.signatory": L("signataire pour l’acheteur"),
     "Buyer.operating_expenditure_over_60m": L(
         "dépenses de fonctionnement de l’acheteur supérieures à 60 millions d’euros"),
+    "Buyer.central_government_authority": L(
+        "établissement public national de l’État compté parmi les autorités centrales"),
     # tender
     "Tender.object": L("objet du marché"),
     "Tender.reference": L("référence de la consultation"),
@@ -152,6 +154,10 @@ FIELD_LABELS: Mapping[str, FieldLabel] = MappingProxyType({
         "condition d’exécution environnementale prévue hors des clauses choisies"),
     "Tender.social_condition": L("condition d’exécution sociale prévue hors des clauses choisies"),
     "Tender.total_amount": L("montant estimé de l’ensemble du marché", MONEY),
+    "Tender.options_amount": L("montant estimé des options", MONEY),
+    "Tender.estimated_value": L(
+        "valeur estimée du marché, toutes options et reconductions comprises", MONEY),
+    "Tender.public_service_entrusted": L("le marché confie l’exécution d’un service public"),
     # lots, criteria
     "Lot.number": L("numéro {de}"),
     "Lot.title": L("intitulé {de}"),
@@ -159,6 +165,8 @@ FIELD_LABELS: Mapping[str, FieldLabel] = MappingProxyType({
     "Lot.description": L("description {de}"),
     "Lot.reservation": L("réservation {de}"),
     "Lot.cpv_codes": L("codes CPV {de}", item="code CPV {de}"),
+    "Lot.social_condition_exception": L(
+        "motif d’absence de condition d’exécution sociale {de}"),
     "Criterion.name": L("nom {de}"),
     "Criterion.kind": L("nature {de}"),
     "Criterion.weight": L("pondération {de}", PERCENT),

@@ -63,6 +63,7 @@ from drafting_app.wording.model import (
 )
 from drafting_app.wording.render import Formats, Renderer, RenderError, make_environment
 from drafting_app.wording.samples import SampleDossiers
+from drafting_app.wording.thresholds import threshold_labels_of
 
 PACK_TITLE = "Dossier de relecture des clauses"
 DECISION_WIDTHS = (Cm(7.0), Cm(5.0), Cm(12.7))
@@ -222,6 +223,7 @@ class _PackWriter:
         clauses = [e.clause for e in entries]
         empty = Library(clauses[0].folder.parent.parent, {}, {})
         self.renderer = Renderer(setup.library or empty, self.env)
+        self.thresholds = threshold_labels_of(self.renderer.library.root)
         self.samples = _sample_dossiers(setup.library, clauses)
 
     def write(self, out: Path) -> None:
@@ -430,7 +432,8 @@ class _PackWriter:
     def wordings(self, entry: PackEntry, opened: ClauseFiles) -> None:
         house = self.house
         house.heading("Rédaction", 2)
-        readable = readable_wording(opened.meta, opened.text, self.env, self.formats)
+        readable = readable_wording(opened.meta, opened.text, self.env, self.formats,
+                                    self.thresholds)
         rendered, where = self.rendering(entry, opened)
         width = house.width()
         half = Length(int(width) // 2)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import typing
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import Enum
@@ -35,6 +35,7 @@ LIST_ELEMENT = "élément de la liste"
 #: how a Jinja filter changes what a placeholder says
 FILTER_SUFFIXES = {
     "money": ", en euros",
+    "euros": ", en euros",
     "amount_in_words": ", en lettres",
     "words": ", en lettres",
     "percent": ", en pourcentage",
@@ -120,9 +121,12 @@ def lower_first(text: str) -> str:
 class Phrases:
     """Says the expressions of one clause in French; collects what it cannot say."""
 
-    def __init__(self, variables: Sequence[Variable], formats: Formats) -> None:
+    def __init__(self, variables: Sequence[Variable], formats: Formats,
+                 thresholds: Mapping[str, tuple[str, str]] | None = None) -> None:
         self.variables = {v.name: v for v in variables}
         self.formats = formats
+        # threshold id -> (label, unit) of the dated legal data, for `seuil("…")`
+        self.thresholds = thresholds or {}
         self.problems: list[str] = []
         self.scope = _Scope()
         self.loops: list[LoopFrame] = []
@@ -321,7 +325,23 @@ class Phrases:
                            quoted=False)
         if isinstance(node.node, nodes.Getattr) and not node.args:
             return self.meaning(node.node)
+        if (isinstance(node.node, nodes.Getattr) and node.node.attr in ("endswith", "startswith")
+                and len(node.args) == 1 and isinstance(node.args[0], nodes.Const)):
+            verb = "se termine" if node.node.attr == "endswith" else "commence"
+            subject = self.ref(self.meaning(node.node.node))
+            return Meaning(f"{subject} {verb} par « {node.args[0].value} »", "bool",
+                           quoted=False)
+        if (isinstance(node.node, nodes.Name) and node.node.name == "seuil" and node.args
+                and isinstance(node.args[0], nodes.Const)):
+            return self.threshold(str(node.args[0].value))
         return self.unknown("appel de fonction", node)
+
+    def threshold(self, threshold_id: str) -> Meaning:
+        """`seuil("avance_seuil_montant")`: the dated value, named by its label."""
+        label, unit = self.thresholds.get(
+            threshold_id, ("seuil fixé par les données juridiques", "€ HT"))
+        kind = "percent" if unit == "%" else "money" if "€" in unit else "number"
+        return Meaning(f"{label} (valeur en vigueur à la date du dossier)", kind, quoted=False)
 
     def formula(self, node: nodes.BinExpr) -> Meaning:
         """Arithmetic: « montant estimé du lot » × « multiple »."""

@@ -14,7 +14,7 @@ Word writers can highlight them and the comparison can treat each as one word.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -183,14 +183,18 @@ def spans(text: str) -> list[tuple[str, str]]:
 
 
 def readable_wording(meta: ClauseMeta, text: str, env: SandboxedEnvironment,
-                     formats: Formats | None = None) -> ReadableWording:
-    """The readable wording of a clause's text, with its metadata's labels."""
+                     formats: Formats | None = None,
+                     thresholds: Mapping[str, tuple[str, str]] | None = None) -> ReadableWording:
+    """The readable wording of a clause's text, with its metadata's labels.
+
+    `thresholds` names the dated thresholds a clause reads with `seuil(…)` (id -> label, unit).
+    """
     try:
         ast = env.parse(prepare_source(text))
     except TemplateSyntaxError as exc:
         return ReadableWording((), (f"ligne {exc.lineno} : erreur de syntaxe Jinja : "
                                     f"{exc.message}",))
-    translator = _Translator(meta.variables, formats or Formats())
+    translator = _Translator(meta.variables, formats or Formats(), thresholds)
     markup = translator.body(ast.body, "")
     glued = {index for index, (mark, content) in enumerate(translator.annotations)
              if mark == VALUE_MARK or content == f"[{FIN_INLINE}]"}
@@ -223,8 +227,9 @@ def _tidy(markup: str, glued: set[int]) -> str:
 class _Translator(Phrases):
     """Walks a clause's syntax tree and writes readable markup, notes and placeholders apart."""
 
-    def __init__(self, variables: Sequence[Variable], formats: Formats) -> None:
-        super().__init__(variables, formats)
+    def __init__(self, variables: Sequence[Variable], formats: Formats,
+                 thresholds: Mapping[str, tuple[str, str]] | None = None) -> None:
+        super().__init__(variables, formats, thresholds)
         self.annotations: list[tuple[str, str]] = []
 
     # ------------------------------------------------------------------ annotations

@@ -48,6 +48,7 @@ from drafting_app.wording.markup import french_typography
 from drafting_app.wording.model import ClauseStatus
 from drafting_app.wording.render import Formats, make_environment
 from drafting_app.wording.search import fold
+from drafting_app.wording.thresholds import threshold_labels_of
 
 CLAUSE_ID_ROLE = Qt.ItemDataRole.UserRole
 ALL = "__all__"
@@ -499,7 +500,9 @@ class ReviewScreen(QDialog):
             f"<h3>{html.escape(_('Note à l’acheteur'))}</h3>{note}"
             f"<h3>{html.escape(_('Historique des relectures'))}</h3>{history}"
             f"<h3>{html.escape(_('Texte de la clause'))}</h3>"
-            + wording_html(readable_wording(meta, clause.text, self.env).blocks))
+            + wording_html(readable_wording(
+                meta, clause.text, self.env,
+                thresholds=threshold_labels_of(clause.folder.parent.parent)).blocks))
 
     # ----------------------------------------------------------------------------- versions
 

@@ -53,3 +53,39 @@ def threshold_reader(
         return None if found is None else found.value
 
     return seuil
+
+
+_TRAILING_LINKS = frozenset({"par", "pour", "de", "des", "du", "aux", "au", "à", "la", "le",
+                             "les", "l’", "l'", "et", "ou"})
+
+
+def threshold_labels(legal: LegalData) -> dict[str, tuple[str, str]]:
+    """Each threshold id with a label that holds for all its entries, and its unit.
+
+    Entries of one id may differ by buyer (« … par l’État », « … par les collectivités… »): the
+    prose then names what they share (« taux minimal de l’avance versée aux PME »).
+    """
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for item in sorted(legal.thresholds, key=lambda t: t.start):
+        grouped.setdefault(item.id, []).append((item.label, item.unit))
+    labels: dict[str, tuple[str, str]] = {}
+    for threshold_id, entries in grouped.items():
+        words = [label.split() for label, _ in entries]
+        common: list[str] = []
+        for column in zip(*words, strict=False):
+            if any(word != column[0] for word in column):
+                break
+            common.append(column[0])
+        while len(words) > 1 and common and common[-1].lower() in _TRAILING_LINKS:
+            common.pop()
+        labels[threshold_id] = (" ".join(common) or entries[-1][0], entries[-1][1])
+    return labels
+
+
+def threshold_labels_of(library_root: Path) -> dict[str, tuple[str, str]]:
+    """The threshold labels of a library's dated data; empty when it has none or it is unusable
+    (`library check` reports its problems)."""
+    from drafting_app.checks.legal_data import load_legal_data
+
+    legal, _ = load_legal_data(library_root)
+    return threshold_labels(legal) if legal is not None else {}

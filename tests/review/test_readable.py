@@ -22,6 +22,7 @@ from drafting_app.wording.library import Clause, Library
 from drafting_app.wording.markup import french_typography
 from drafting_app.wording.model import ClauseMeta
 from drafting_app.wording.render import Formats, make_environment
+from drafting_app.wording.thresholds import threshold_labels_of
 from tests.review_support import LIBRARY, load
 
 ENV = make_environment(Formats())
@@ -90,7 +91,12 @@ def test_conditions_loops_and_filters_read_as_notes_and_placeholders(library: Li
     assert "égal à [taux de l’avance (cas général), en pourcentage] du montant initial" in advance
     assert ("[Si «\u00a0taux de l’avance lorsque le titulaire est une PME\u00a0» dépasse "
             "«\u00a0taux de l’avance (cas général)\u00a0»\u00a0:] Lorsque le titulaire") in advance
-    assert "n’atteint pas 30\u00a0%" in advance  # a constant written like the value it meets
+    # a dated threshold is named by what its entries share, whatever the buyer
+    labels = threshold_labels_of(LIBRARY)
+    advance = readable_wording(library.clauses["pme-avance"].meta,
+                               library.clauses["pme-avance"].text, ENV, thresholds=labels).text()
+    assert "taux minimal de l’avance versée aux PME (valeur en vigueur à la date du dossier)" \
+        in advance
     money = readable(library.clauses["subvention-financement-versement"])
     assert "[montant annuel de la subvention, en euros] ([montant annuel de la subvention, " \
            "en lettres])" in money
