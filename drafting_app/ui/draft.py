@@ -24,6 +24,7 @@ from drafting_app.files.messages import french_error
 
 FieldPath = tuple[str | int, ...]
 MISSING_KINDS = frozenset({"missing", "string_too_short"})
+OWN_MESSAGES = frozenset({"value_error", "assertion_error"})  # the model's own French
 
 
 class DraftHolder:
@@ -161,6 +162,8 @@ def validate_draft(draft: Mapping[str, Any]) -> tuple[Dossier | None, list[Draft
             path = tuple(item["loc"])
             kind = str(item["type"])
             message = french_error(kind, str(item["msg"]), item.get("ctx") or {})
+            if message == str(item["msg"]) and kind not in OWN_MESSAGES:
+                message = "valeur incorrecte"  # a pydantic sentence nobody translated yet
             problems.append(DraftProblem(path, message, kind in MISSING_KINDS, kind))
         return None, problems
 

@@ -28,6 +28,7 @@ class FindingsPanel(QWidget):
     """Findings grouped by severity, each with its article; activating one asks for its field."""
 
     field_requested = Signal(object)  # FieldPath
+    finding_requested = Signal(str, object)  # code, FieldPath
 
     def __init__(self, tr: Tr, describe: Callable[[FieldPath], str],
                  parent: QWidget | None = None) -> None:
@@ -60,6 +61,8 @@ class FindingsPanel(QWidget):
         path = item.data(PATH_ROLE)
         if isinstance(path, str):
             self.field_requested.emit(parse_path(path))
+            code = item.data(CODE_ROLE)
+            self.finding_requested.emit(str(code or ""), parse_path(path))
 
     def _header(self, text: str) -> None:
         item = QListWidgetItem(text)

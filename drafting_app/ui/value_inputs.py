@@ -460,6 +460,11 @@ class ListEditor(Editor):
         return None
 
 
+def empty_choice(_: Tr) -> str:
+    """The entry of a list that means « nothing chosen »: worded the same in every list."""
+    return _("— non renseigné —")
+
+
 def make_editor(
     spec: FieldSpec,
     kind: Kind,
@@ -482,17 +487,12 @@ def make_editor(
     if kind is Kind.BOOL:
         return BoolEditor("" if in_table else label)
     if kind is Kind.TRIBOOL:
-        return ChoiceEditor([(_("Oui"), True), (_("Non"), False)], _("— sans réponse —"))
+        return ChoiceEditor([(_("Oui"), True), (_("Non"), False)], empty_choice(_))
     if kind is Kind.CHOICE:
         options = [(choice_label(c), c.value if hasattr(c, "value") else c) for c in spec.choices]
         if len(options) <= 1 and not spec.optional:
             return None  # a constant (schema_version)
-        empty: str | None = None
-        if spec.optional:
-            empty = _("— aucun —")
-        elif spec.required:
-            empty = _("— choisir —")
-        return ChoiceEditor(options, empty)
+        return ChoiceEditor(options, empty_choice(_) if spec.optional or spec.required else None)
     if kind is Kind.LIST:
         return ListEditor(spec.item_kind or Kind.TEXT, placeholder)
     return None

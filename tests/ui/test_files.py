@@ -137,7 +137,7 @@ def test_save_as_open_and_recent_files(
     assert window.start.recent.count() == 1
     item = window.start.recent.item(0)
     window.start.recent.setCurrentItem(item)
-    window.start.recent.itemActivated.emit(item)
+    qtbot.keyClick(window.start.recent, Qt.Key.Key_Return)  # Enter opens it
     assert window.editor is not None and window.path == saved
     assert window.editor.draft()["title"] == "CPO Maison des familles"
     window.editor.wait_analysis()

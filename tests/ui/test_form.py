@@ -98,7 +98,7 @@ def test_french_amounts_and_dates(qtbot: QtBot, window: MainWindow) -> None:
     type_text(qtbot, start, "31/02/2027")
     start_row = editor.row_at("subsidy.start_date")
     assert start_row is not None
-    assert "une date est attendue" in start_row.error.text()
+    assert start_row.error.text() == "⚠ date invalide : ce jour n’existe pas (jj/mm/aaaa)"
 
 
 def test_inline_validation_next_to_the_field_with_help_and_reference(
@@ -143,7 +143,7 @@ def test_fields_appear_only_where_relevant(
     assert lots is not None
     choose(lots.cells[1][3], "Entreprises de l’ESS (L2113-15)")
     assert ess.isVisible()
-    choose(lots.cells[1][3], "— aucun —")
+    choose(lots.cells[1][3], "— non renseigné —")
     assert not ess.isVisible()
     lots.table.setCurrentCell(1, 1)
     qtbot.mouseClick(lots.remove_button, Qt.MouseButton.LeftButton)
