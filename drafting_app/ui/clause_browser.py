@@ -524,6 +524,25 @@ class ClauseBrowser(QWidget):
             self._showing = False
         self.details.verticalScrollBar().setValue(0)
 
+    def set_core(self, core: Core) -> None:
+        """Read a reloaded library (a review changed statuses): same clause, same filters."""
+        self.core = core
+        self.library = core.library
+        current = self.status.currentData()
+        self.status.blockSignals(True)
+        while self.status.count() > 1:
+            self.status.removeItem(1)
+        for status in sorted({c.meta.status.value for c in self.library.clauses.values()}):
+            self.status.addItem(status[:1].upper() + status[1:], status)
+        found = self.status.findData(current)
+        self.status.setCurrentIndex(max(found, 0))
+        self.status.blockSignals(False)
+        keep = self.clause.id if self.clause is not None else None
+        self.refresh_list()
+        fresh = self.library.clause(keep) if keep else None
+        if fresh is not None and fresh is not self.clause:
+            self.show_clause(fresh)
+
     def show_clause_again(self) -> None:
         """Show the current clause afresh (its place in the dossier changed elsewhere)."""
         if self.clause is not None:

@@ -463,6 +463,14 @@ class DossierEditor(QWidget):
         """The draft as it stands (live: do not keep it)."""
         return self.holder.data
 
+    def set_core(self, core: Core) -> None:
+        """Work on a reloaded library (new statuses after a review, new clause folders)."""
+        self.core = core
+        self.generate_panel.core = core
+        if self.clause_step is not None:
+            self.clause_step.browser.set_core(core)
+        self.request_analysis()
+
     def complete_dossier(self) -> Dossier | None:
         """The dossier of the last analysis, when the draft was complete."""
         return self.analysis.dossier if self.analysis is not None else None
@@ -603,8 +611,9 @@ class DossierEditor(QWidget):
         self.findings.show_analysis(analysis)
         self.preview.show_analysis(analysis)
         errors = sum(1 for f in analysis.findings if f.severity is Severity.ERROR)
+        warnings = sum(1 for f in analysis.findings if f.severity is Severity.WARNING)
         self.generate_panel.set_dossier(analysis.dossier, errors,
-                                        len([p for p in analysis.problems if p.path]))
+                                        len([p for p in analysis.problems if p.path]), warnings)
         count = len(analysis.problems) + errors
         self.side.setTabText(0, _("Constats ({n})").format(n=count) if count else _("Constats"))
         self._mark_steps(analysis)
