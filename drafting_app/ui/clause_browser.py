@@ -158,6 +158,7 @@ class VariableForm(QWidget):
             box.addWidget(error)
             box.addWidget(help_label)
             self.rows.addWidget(container)
+            container.show()  # at once: a finding may put the cursor in it right away
             editor.edited.connect(lambda name=variable.name: self._edited(name))
             self.editors[variable.name] = editor
             self.errors[variable.name] = error
@@ -588,6 +589,7 @@ class ClauseBrowser(QWidget):
             box.toggled.connect(self._lot_toggled)
             box.clicked.connect(self._apply)
             self.lots_layout.addWidget(row)
+            row.show()
             self.lot_boxes.append((number, box))
             self.lot_rows.append(row)
         self.target_box.setVisible(self.holder is not None and self.kind is DossierKind.TENDER

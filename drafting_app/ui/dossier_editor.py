@@ -425,7 +425,8 @@ class DossierEditor(QWidget):
         if form is None:
             return 0
         wrong = {path for path, _editor in form.invalid_inputs(self._)}
-        if self.analysis is not None:
+        fresh = not (self._running or self._pending or self.timer.isActive())
+        if self.analysis is not None and fresh:  # a stale analysis may name a fixed field
             wrong |= {p.path for p in self.analysis.problems
                       if not p.missing and self._step_of(p.path) == index}
         return len(wrong)
@@ -716,6 +717,12 @@ class DossierEditor(QWidget):
     def focus_path(self, path: FieldPath) -> QWidget | None:
         """Show the step holding a field and put the cursor in it (a finding was clicked)."""
         index = self._step_of(path)
+        if index is None and path[:1] in (("kind",), ("advisor",)):
+            # the kind of dossier is chosen at creation: what bears on it is its duration or
+            # its procedure
+            path = ("tender", "procedure") if self.kind is DossierKind.TENDER else \
+                ("subsidy", "duration_years")
+            index = self._step_of(path)
         if index is None:
             return None
         self.go_to(index)

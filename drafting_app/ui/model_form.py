@@ -237,6 +237,13 @@ class ModelForm(QWidget):
         for block_path, box, inner in self.blocks:
             if path[: len(block_path)] == block_path and not box.isHidden():
                 return inner.focus_path(path)
+        for row in self.rows:  # a whole group (`advisor`): its first field
+            if row.path[: len(path)] == path and not row.container.isHidden():
+                row.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+                return row.editor
+        for block_path, box, inner in self.blocks:
+            if block_path[: len(path)] == path and not box.isHidden():
+                return inner.focus_path(block_path)
         return None
 
     def invalid_inputs(self, _: Tr) -> list[tuple[FieldPath, Editor]]:
@@ -550,6 +557,7 @@ class TableEditor(QWidget):
         self.detail_form = ModelForm(self.env, [((*self.path, row, s.name), s)
                                                 for s in self.details])
         self.detail_layout.addWidget(self.detail_form)
+        self.detail_form.show()  # at once, not at the next event loop turn: focus may follow
         self.detail_form.load()
         self.detail_form.show_problems(self.problems, self.touched)
         self.detail_box.setVisible(True)
