@@ -115,6 +115,8 @@ class GeneratePanel(QWidget):
         self.written: Written | None = None
         self.changed_since = False
         self._shown_for: tuple[str, str] = ("", "")
+        self._listed_for: Dossier | None = None  # the dossier as it was when the list was made
+        self._generating: Dossier | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
@@ -220,7 +222,8 @@ class GeneratePanel(QWidget):
     def set_dossier(self, dossier: Dossier | None, blocking: int, missing: int,
                     warnings: int = 0) -> None:
         """The dossier as last analysed: complete or not, with its blocking findings."""
-        if dossier != self.dossier and self.written is not None:
+        if self._listed_for is not None and dossier != self._listed_for \
+                and self.results.count():
             self.changed_since = True
         self.dossier = dossier
         self.blocking = blocking
@@ -300,6 +303,7 @@ class GeneratePanel(QWidget):
             self.progress_label.setText("")
         self.results_box.setVisible(bool(found))
         self.changed_since = False
+        self._listed_for = self.dossier
         self._note_results()
 
     def _out_dir(self) -> Path:
@@ -371,6 +375,7 @@ class GeneratePanel(QWidget):
                                     _("Choisissez le dossier où écrire les documents."))
             return
         out_dir = Path(folder).expanduser()
+        self._generating = dossier
         self.progress.setRange(0, len(pieces))
         self.progress.setValue(0)
         self.progress.setVisible(True)
@@ -391,7 +396,8 @@ class GeneratePanel(QWidget):
     def _done(self, written: Written) -> None:
         _ = self._
         self.written = written
-        self.changed_since = False
+        self._listed_for = self._generating
+        self.changed_since = self._generating != self.dossier
         self.progress.setVisible(False)
         self.results.clear()
         kept_lines = []

@@ -453,6 +453,7 @@ class MainWindow(QMainWindow):
         self.editor.generate_panel.set_default_folder(base / f"{name}_documents")
 
     def _changed(self) -> None:
+        self._suggest_folder()  # named after the reference or title as typed
         self.dirty = True
         self._autosave_pending = True
         self._update_title()
