@@ -327,6 +327,7 @@ class ClauseBrowser(QWidget):
         self.state.setWordWrap(True)
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.message.setVisible(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
@@ -350,7 +351,7 @@ class ClauseBrowser(QWidget):
         for widget in (self.add_button, self.remove_button, self.target_box, self.state):
             widget.setVisible(holder is not None)
         if holder is None:
-            self.message.setText(_("Ouvrez ou créez un dossier pour y ajouter des clauses ; "
+            self._say(_("Ouvrez ou créez un dossier pour y ajouter des clauses ; "
                                    "ici, vous pouvez essayer des valeurs et lire le rendu."))
 
         splitter = QSplitter()
@@ -516,7 +517,7 @@ class ClauseBrowser(QWidget):
             self.values.set_variables(clause.meta.variables, values if isinstance(values, dict)
                                       else {})
             self.refresh_targets(list(entry.get("lots") or []) if entry else [])
-            self.message.setText("")
+            self._say("")
             if entry:
                 self.values.show_problems(everything=True)
             self._show_state()
@@ -684,6 +685,11 @@ class ClauseBrowser(QWidget):
 
     # ----------------------------------------------------------------------------- dossier
 
+    def _say(self, text: str) -> None:
+        """A line under the buttons (hidden when there is nothing to say)."""
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
     def _note_title(self) -> str:
         """Whom the clause's note speaks to: the buyer, or the service granting a subsidy."""
         _ = self._
@@ -770,7 +776,7 @@ class ClauseBrowser(QWidget):
         else:
             clauses.append(entry)
         self.values.show_problems(everything=True)
-        self.message.setText(_("« {title} » est dans le dossier.").format(
+        self._say(_("« {title} » est dans le dossier.").format(
             title=french_typography(self.clause.meta.title)))
         self.refresh_list()
         self._show_state()
@@ -786,7 +792,7 @@ class ClauseBrowser(QWidget):
         gone = self.clause.id
         self.holder.data["clauses"] = [
             c for c in clauses if not (isinstance(c, dict) and c.get("id") == gone)]
-        self.message.setText(_("« {title} » a été retirée du dossier.").format(
+        self._say(_("« {title} » a été retirée du dossier.").format(
             title=french_typography(self.clause.meta.title)))
         self.refresh_list()
         self._show_state()

@@ -295,6 +295,7 @@ class GeneratePanel(QWidget):
             entry.setData(PATH_ROLE, str(path))
             entry.setToolTip(str(path))
             self.results.addItem(entry)
+        self._fit_results()
         if found:
             self.results.setCurrentRow(0)
             self.progress_label.setText(_("{n} document(s) de ce dossier déjà dans {folder}.")
@@ -305,6 +306,12 @@ class GeneratePanel(QWidget):
         self.changed_since = False
         self._listed_for = self.dossier
         self._note_results()
+
+    def _fit_results(self) -> None:
+        """The list as tall as its documents: the buttons and messages stay right below it."""
+        rows = sum(self.results.sizeHintForRow(i) for i in range(self.results.count()))
+        self.results.setFixedHeight(max(rows, self.results.fontMetrics().height() * 3)
+                                    + 2 * self.results.frameWidth() + 8)
 
     def _out_dir(self) -> Path:
         return Path(self.folder.text().strip()).expanduser()
@@ -415,6 +422,7 @@ class GeneratePanel(QWidget):
             entry.setData(PATH_ROLE, str(item.path))
             entry.setToolTip(str(item.path))
             self.results.addItem(entry)
+        self._fit_results()
         if self.results.count():
             self.results.setCurrentRow(0)
         text = _("{n} document(s) écrit(s) dans {folder}.").format(

@@ -259,3 +259,41 @@ def test_every_finding_leads_somewhere_in_the_form(
             assert widget.isVisible(), finding
             seen.add(finding.code)
     assert len(seen) >= 25
+
+
+@pytest.mark.parametrize("width", [260, 380, 520])
+def test_no_finding_is_cut_off_before_its_reference(qtbot: QtBot, width: int) -> None:
+    """Each item's text, wrapped in the rectangle the style paints it in, fits whole."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+    from drafting_app.checks import Finding, Severity
+    from drafting_app.ui.analysis import Analysis
+    from drafting_app.ui.findings import FindingsPanel, item_text_width, wrapped_height
+
+    long = ("La convention n’a aucun objectif : elle doit prévoir l’évaluation du projet "
+            "subventionné, qui se fait au regard de ses objectifs ; ajoutez-en au moins un, "
+            "avec ses indicateurs.")
+    findings = tuple(Finding(f"C{i}", severity, long[: 60 + 40 * i], "loi n° 2000-321 du 12 "
+                             "avril 2000 art. 10", "subsidy.objectives")
+                     for i, severity in enumerate([Severity.ERROR] * 3 + [Severity.INFO] * 9))
+    panel = FindingsPanel(lambda s: s, lambda _p: "champ")
+    qtbot.addWidget(panel)
+    panel.resize(width, 500)
+    panel.show()
+    # a few findings first (no scroll bar), then many: the list narrows as its bar appears
+    panel.show_analysis(Analysis(None, (), findings[:2], True, "", "", False))
+    qtbot.wait(20)
+    panel.show_analysis(Analysis(None, (), findings, True, "", "", False))
+    qtbot.wait(50)
+    view = panel.list
+    for row in range(view.count()):
+        item = view.item(row)
+        option = QStyleOptionViewItem()
+        option.initFrom(view)
+        option.rect = view.visualItemRect(item)
+        delegate = view.itemDelegateForIndex(view.indexFromItem(item))
+        delegate.initStyleOption(option, view.indexFromItem(item))
+        text_rect = view.style().subElementRect(QStyle.SubElement.SE_ItemViewItemText, option,
+                                                view)
+        needed = wrapped_height(item.text(), option.font, item_text_width(view, option))
+        assert needed <= text_rect.height(), (row, item.text())
