@@ -517,7 +517,8 @@ class ClauseBrowser(QWidget):
             self.values.set_variables(clause.meta.variables, values if isinstance(values, dict)
                                       else {})
             self.refresh_targets(list(entry.get("lots") or []) if entry else [])
-            self._say("")
+            if self.holder is not None:  # without a dossier, the line says how to add clauses
+                self._say("")
             if entry:
                 self.values.show_problems(everything=True)
             self._show_state()
