@@ -253,6 +253,8 @@ def test_every_finding_leads_somewhere_in_the_form(
         assert editor is not None
         editor.wait_analysis()
         assert editor.analysis is not None
+        for code, text in editor.findings.entries():
+            assert ".." not in text.replace("…", ""), (code, text)  # no « .. »
         for finding in editor.analysis.findings:
             widget = editor.focus_finding(finding.code, parse_path(finding.field))
             assert widget is not None, finding
