@@ -50,7 +50,7 @@ THRESHOLD_IDS = frozenset({
     "delai_paiement_max", "revision_prix_duree",
     "convention_subvention", "cpo_duree_recommandee", "de_minimis_plafond",
     "de_minimis_sieg_plafond", "de_minimis_periode", "donnees_essentielles_subvention",
-    "comptes_annuels_association",
+    "comptes_annuels_association", "donnees_essentielles_marche",
 })
 #: every rule id the checks and the advisor read
 RULE_IDS = frozenset({

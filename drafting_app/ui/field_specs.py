@@ -270,6 +270,8 @@ def tender_texts(_: Tr) -> dict[str, FieldText]:
         "schema_version": t("", hidden=True),
         "kind": t("", hidden=True),
         "clauses": t("", hidden=True),
+        # award and execution: kept as saved, read by the « Suivi » screen (followup/)
+        "award": t("", hidden=True),
         "title": t(_("Titre du dossier"),
                    _("Le nom sous lequel vous retrouverez ce dossier dans Clausier."),
                    placeholder=_("ex. : Entretien des espaces verts 2027-2029")),

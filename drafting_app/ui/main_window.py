@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from drafting_app.ui.clause_browser import ClauseBrowser
     from drafting_app.ui.core import Core
     from drafting_app.ui.dossier_editor import DossierEditor
+    from drafting_app.ui.followup_screen import FollowupScreen
     from drafting_app.ui.review_screen import ReviewScreen
     from drafting_app.ui.settings import Settings
 
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self.library_page: QWidget | None = None
         self.library_browser: ClauseBrowser | None = None
         self.review_screen: ReviewScreen | None = None
+        self.followup_screen: FollowupScreen | None = None
         self.path: Path | None = None
         self.dirty = False
         self._autosave_pending = False
@@ -172,6 +174,8 @@ class MainWindow(QMainWindow):
         self.panel_action = self._action(_("Afficher ou masquer le &panneau latéral"),
                                          self.toggle_side_panel, "F8")
         self.review_action = self._action(_("Relecture &juridique…"), self.show_review)
+        self.followup_action = self._action(_("&Suivi des achats responsables (SPASER)…"),
+                                            self.show_followup)
         self.settings_action = self._action(_("&Paramètres…"), self.edit_settings)
         about = self._action(_("À &propos de Clausier"), self.about)
         file_menu = self.menuBar().addMenu(_("&Fichier"))
@@ -181,6 +185,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addMenu(self.recent_menu)
         file_menu.addAction(self.review_action)
+        file_menu.addAction(self.followup_action)
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.save_action)
@@ -326,6 +331,22 @@ class MainWindow(QMainWindow):
         self.review_screen.show()
         self.review_screen.raise_()
         self.review_screen.activateWindow()
+
+    def show_followup(self) -> None:
+        """The « Suivi » screen: a register's SPASER indicators and exports (its own window)."""
+        from platformdirs import user_cache_dir
+
+        from drafting_app.paths import shipped_library
+        from drafting_app.ui.followup_screen import FollowupScreen
+
+        if self.followup_screen is None:
+            root = self.core.library.root if self.core is not None else (
+                self.library_dir or shipped_library())
+            self.followup_screen = FollowupScreen(
+                self._, root, Path(user_cache_dir("clausier", appauthor=False)), parent=self)
+        self.followup_screen.show()
+        self.followup_screen.raise_()
+        self.followup_screen.activateWindow()
 
     def review_closed(self) -> None:
         """The review window closed: keep the reviewer's name, show the new statuses."""
