@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from drafting_app.checks import money, reserved, subsidy, tender
+from drafting_app.checks import completeness, money, reserved, subsidy, tender
 from drafting_app.checks.context import Context
 from drafting_app.checks.findings import Finding, Severity
 from drafting_app.checks.legal_data import LegalData, load_legal_data
@@ -52,9 +52,10 @@ TENDER_CHECKS: tuple[Check, ...] = (
     tender.check_ccag,
     tender.check_ccag_derogations,
     tender.check_contracting_mode,
+    *completeness.TENDER_CHECKS,
 )
 
-SUBSIDY_CHECKS: tuple[Check, ...] = subsidy.SUBSIDY_CHECKS
+SUBSIDY_CHECKS: tuple[Check, ...] = (*subsidy.SUBSIDY_CHECKS, *completeness.SUBSIDY_CHECKS)
 
 
 def check_chosen_clauses(dossier: Dossier, library: Library) -> Iterator[Finding]:
@@ -85,10 +86,12 @@ def check_chosen_clauses(dossier: Dossier, library: Library) -> Iterator[Finding
                     "videz la valeur de la clause pour reprendre celle du dossier.",
                     "", f"{where}.values.{variable.name}",
                 )
+        labels = {variable.name: variable.label for variable in clause.meta.variables}
         for problem in problems:
             yield Finding(
                 "VALEUR_CLAUSE", Severity.ERROR,
-                f"Clause « {clause.meta.title} », « {problem.name} » : {problem.message}.",
+                f"Clause « {clause.meta.title} », « {labels.get(problem.name, problem.name)} » : "
+                f"{problem.message.rstrip('.')}.",
                 "", f"{where}.values.{problem.name}",
             )
         if dossier.tender is not None:

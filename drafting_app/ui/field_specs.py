@@ -227,8 +227,45 @@ class FieldText:
     add_label: str = ""  # a table's add button: « Ajouter un lot »
 
 
-def field_texts(_: Tr) -> dict[str, FieldText]:
-    """Labels, help and references of the dossier fields, keyed by field pattern."""
+def field_texts(_: Tr, kind: DossierKind | None = None) -> dict[str, FieldText]:
+    """Labels, help and references of the dossier fields, keyed by field pattern.
+
+    A subsidy dossier speaks of the « collectivité », not of a buyer (`subsidy_texts`).
+    """
+    texts = tender_texts(_)
+    if kind is not None and kind is not DossierKind.TENDER:
+        texts.update(subsidy_texts(_))
+    return texts
+
+
+def subsidy_texts(_: Tr) -> dict[str, FieldText]:
+    """What a convention says differently: the collectivité grants, it does not buy."""
+    t = FieldText
+    return {
+        "title": t(_("Titre du dossier"),
+                   _("Le nom sous lequel vous retrouverez ce dossier dans Clausier."),
+                   placeholder=_("ex. : Soutien 2027 à l’épicerie solidaire")),
+        "buyer": t(_("Collectivité")),
+        "buyer.name": t(_("Nom de la collectivité"),
+                        _("Telle qu’elle figure en tête de la convention."),
+                        placeholder=_("ex. : Département de Maine-et-Loire")),
+        "buyer.kind": t(_("Type de collectivité"),
+                        _("Précisé en tête de la convention, avec le nom de la collectivité.")),
+        "buyer.address": t(_("Adresse de la collectivité")),
+        "buyer.siret": t(_("SIRET de la collectivité"),
+                         _("14 chiffres ; les espaces sont acceptés. Il figure dans les données "
+                           "essentielles de la convention."),
+                         hint=_("14 chiffres")),
+        "buyer.signatory": t(_("Signataire pour la collectivité")),
+        "buyer.signatory.name": t(_("Nom du signataire"),
+                                  placeholder=_("ex. : M. Jean Martin")),
+        "buyer.signatory.title": t(_("Qualité du signataire"),
+                                   placeholder=_("ex. : Président du conseil départemental")),
+    }
+
+
+def tender_texts(_: Tr) -> dict[str, FieldText]:
+    """Labels, help and references of the dossier fields as a public buyer reads them."""
     t = FieldText
     return {
         "schema_version": t("", hidden=True),
