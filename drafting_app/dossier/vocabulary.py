@@ -9,10 +9,15 @@ from typing import Any
 from drafting_app.dossier.model import (
     BuyerKind,
     Ccag,
+    ContractForm,
     ContractKind,
     CriterionKind,
     DossierKind,
+    PenaltyRegime,
+    Pricing,
     Procedure,
+    PurchaseFamily,
+    SiteVisit,
 )
 
 LABELS: MappingProxyType[Enum, str] = MappingProxyType(
@@ -57,6 +62,26 @@ LABELS: MappingProxyType[Enum, str] = MappingProxyType(
         CriterionKind.ENVIRONMENTAL: "performance environnementale",
         CriterionKind.SOCIAL: "performance sociale",
         CriterionKind.OTHER: "autre critère",
+        ContractForm.ORDINARY: "marché ordinaire",
+        ContractForm.PURCHASE_ORDERS: "accord-cadre exécuté par bons de commande",
+        ContractForm.SUBSEQUENT_CONTRACTS: "accord-cadre exécuté par la conclusion de marchés "
+        "subséquents",
+        ContractForm.MIXED: "accord-cadre exécuté pour partie par bons de commande et pour "
+        "partie par la conclusion de marchés subséquents",
+        Pricing.UNIT: "prix unitaires",
+        Pricing.LUMP_SUM: "prix global et forfaitaire",
+        Pricing.MIXED: "prix unitaires et prix forfaitaires",
+        PenaltyRegime.CCAG: "régime des pénalités du CCAG (exonération et plafond)",
+        PenaltyRegime.NO_EXEMPTION: "pénalités dues dès le premier euro (dérogation au CCAG)",
+        PenaltyRegime.NO_EXEMPTION_NO_CAP: "pénalités dues dès le premier euro et sans plafond "
+        "(dérogation au CCAG)",
+        SiteVisit.NONE: "pas de visite",
+        SiteVisit.OPTIONAL: "visite facultative",
+        SiteVisit.MANDATORY: "visite obligatoire",
+        PurchaseFamily.CATERING: "restauration collective",
+        PurchaseFamily.CLEANING: "propreté et nettoyage des locaux",
+        PurchaseFamily.GREEN_SPACES: "entretien des espaces verts",
+        PurchaseFamily.OTHER: "autre famille d’achat",
     }
 )
 

@@ -203,6 +203,8 @@ class DocumentMeta(Strict):
     per_lot: bool = False
     # a Jinja expression: the piece exists only when it is true (empty: always)
     when: str = ""
+    # lines added under the title on the cover (procedure, deadline…), a small Jinja template
+    cover: str = ""
 
     @field_validator("title", "short_title")
     @classmethod
