@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from drafting_app.checks import money, reserved, subsidy, tender
+from drafting_app.checks import contract_form, money, reserved, subsidy, tender
 from drafting_app.checks.context import Context
 from drafting_app.checks.findings import Finding, Severity
 from drafting_app.checks.legal_data import LegalData, load_legal_data
@@ -48,9 +48,10 @@ TENDER_CHECKS: tuple[Check, ...] = (
     tender.check_ccag,
     tender.check_ccag_derogations,
     tender.check_contracting_mode,
+    *contract_form.CONTRACT_FORM_CHECKS,
 )
 
-SUBSIDY_CHECKS: tuple[Check, ...] = subsidy.SUBSIDY_CHECKS
+SUBSIDY_CHECKS: tuple[Check, ...] = (*subsidy.SUBSIDY_CHECKS, contract_form.check_payment_events)
 
 
 def check_chosen_clauses(dossier: Dossier, library: Library) -> Iterator[Finding]:

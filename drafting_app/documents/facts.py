@@ -8,16 +8,20 @@ longer disagree because one read a dossier field and the other a clause value.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from drafting_app.dossier.model import (
+    BuyerKind,
     ChosenClause,
+    ContractForm,
     Dossier,
     Lot,
     Pricing,
+    PurchaseFamily,
     Reservation,
     Tender,
 )
@@ -41,6 +45,21 @@ SOCIAL_POINTER = "insertion-condition-sociale-obligatoire"
 TURNOVER_CLAUSE = "pme-chiffre-affaires-minimal"
 ADVANCE_CLAUSE = "pme-avance"
 ENVIRONMENTAL_CRITERION_CLAUSE = "env-critere-attribution"
+
+#: C. env. L541-15-10 III: no plastic containers for cooking, reheating and serving in school
+#: catering from 1 January 2025, and from 1 January 2028 in communes under 2 000 inhabitants
+PLASTICS_BAN = dt.date(2025, 1, 1)
+PLASTICS_BAN_SMALL_COMMUNES = dt.date(2028, 1, 1)
+SMALL_COMMUNE = 2000
+FAIR_TRADE_EGALIM_CLAUSE = "equitable-restauration-egalim"
+#: the subsidy clause that sets the payment delay (60 days otherwise, art. 10 of loi 2000-321)
+PAYMENT_CLAUSE = "subvention-financement-versement"
+#: CPV prefixes of the purchase families whose CCTP has usual chapters
+FAMILY_CPV: Mapping[PurchaseFamily, tuple[str, ...]] = {
+    PurchaseFamily.CATERING: ("158", "1589", "5552", "5551", "5552", "553"),
+    PurchaseFamily.CLEANING: ("909",),
+    PurchaseFamily.GREEN_SPACES: ("7731", "7734", "7721"),
+}
 
 RESERVATION_TEXT: Mapping[Reservation, str] = {
     Reservation.DISABLED: "entreprises adaptées et ESAT (art. L2113-12)",
@@ -151,6 +170,22 @@ class Facts:
     conditions: tuple[Condition, ...]
     to_validate: tuple[ClauseToValidate, ...]
     reference: str = ""
+    purchase_family: str = ""
+    fair_trade_counted: bool = False
+    plastics_from: dt.date | None = None
+    small_commune: bool = False
+    # subsidy: days within which each instalment is paid after the event that triggers it
+    payment_days: int = 60
+
+    @property
+    def to_validate_by_status(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The titles of the clauses to validate, each once, grouped by status."""
+        groups: dict[str, list[str]] = {}
+        for clause in self.to_validate:
+            titles = groups.setdefault(clause.status, [])
+            if clause.title not in titles:
+                titles.append(clause.title)
+        return tuple((status, tuple(titles)) for status, titles in sorted(groups.items()))
 
     def lot(self, number: int) -> LotFacts | None:
         """The facts of lot `number`, or None."""
@@ -209,8 +244,14 @@ def _hours(amount: Decimal, share: Decimal, rate: Decimal, cost: Decimal) -> int
     return int(hours.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def insertion_volume(values: Mapping[str, Any], lot: Lot, clause_id: str) -> int | None:
-    """The insertion hours an insertion clause sets for a lot over its whole duration."""
+def insertion_volume(
+    values: Mapping[str, Any], lot: Lot, clause_id: str, periods: int = 1
+) -> int | None:
+    """The insertion hours an insertion clause sets for a lot for one period of execution.
+
+    The lot's estimated amount covers every period (renewals included): a period's hours are
+    computed on its share of that amount, as the insertion clauses print them.
+    """
     share = _decimal(values.get("part_main_oeuvre"))
     rate = _decimal(values.get("taux_insertion"))
     cost = _decimal(values.get("cout_horaire"))
@@ -219,7 +260,44 @@ def insertion_volume(values: Mapping[str, Any], lot: Lot, clause_id: str) -> int
     if clause_id == "insertion-proprete-reprise-personnel":
         kept = _decimal(values.get("part_personnel_repris")) or Decimal(0)
         share = share * (100 - kept) / 100
-    return _hours(lot.estimated_amount, share, rate, cost)
+    return _hours(lot.estimated_amount / periods, share, rate, cost)
+
+
+def standard_clauses(dossier: Dossier) -> tuple[str, ...]:
+    """The library clauses the tender pieces print whether or not the buyer chose them."""
+    tender = dossier.tender
+    if tender is None:
+        return ()
+    ids = ["forme-des-prix", "livraison-admission"]
+    if tender.contract_form in (ContractForm.PURCHASE_ORDERS, ContractForm.MIXED):
+        ids.append("accord-cadre-bons-de-commande")
+    return tuple(ids)
+
+
+def purchase_family(tender: Tender) -> str:
+    """The family of the purchase: the dossier's, or the one its CPV codes point to."""
+    if tender.purchase_family is not None:
+        return tender.purchase_family.value
+    codes = [code for lot in tender.lots for code in lot.cpv_codes]
+    for family, prefixes in FAMILY_CPV.items():
+        if codes and all(code.startswith(prefixes) for code in codes):
+            return family.value
+    return ""
+
+
+def _plastics(dossier: Dossier) -> tuple[dt.date | None, bool]:
+    """When school catering may no longer use plastic containers, and whether the later date
+    of small communes applies (None: a commune whose population is not given)."""
+    tender = dossier.tender
+    if tender is None or not tender.school_catering:
+        return None, False
+    buyer = dossier.buyer
+    if buyer.kind is BuyerKind.COMMUNE:
+        if buyer.population is None:
+            return None, False
+        if buyer.population < SMALL_COMMUNE:
+            return PLASTICS_BAN_SMALL_COMMUNES, True
+    return PLASTICS_BAN, False
 
 
 def unbreakable(reference: str) -> str:
@@ -248,13 +326,24 @@ def resolve_facts(
     tender = dossier.tender
     selected = [(c, library.clause(c.id)) for c in dossier.clauses]
     present = [(c, clause) for c, clause in selected if clause is not None]
+    printed = [clause for _, clause in present]
+    chosen_ids = {clause.id for clause in printed}
+    for clause_id in standard_clauses(dossier):
+        clause = library.clause(clause_id)
+        if clause is not None and clause_id not in chosen_ids:
+            printed.append(clause)
     to_validate = tuple(
         ClauseToValidate(clause.id, clause.meta.title, clause.meta.status.value)
-        for _, clause in present if clause.meta.status.value != "validé"
+        for clause in printed if clause.meta.status.value != "validé"
     )
     if tender is None:
+        days = 60
+        for chosen, _clause in present:
+            if chosen.id == PAYMENT_CLAUSE:
+                given = chosen_values(library, dossier, chosen).get("delai_versement")
+                days = int(given) if isinstance(given, int | Decimal) else days
         return Facts((), False, Advance(None, None, False), (), (), to_validate,
-                     unbreakable(dossier.reference))
+                     unbreakable(dossier.reference), payment_days=days)
     values = {c.id: chosen_values(library, dossier, c) for c, _ in present}
     by_id = {c.id: c for c, _ in present}
 
@@ -271,12 +360,12 @@ def resolve_facts(
     hours: dict[int, int] = {}
     insertion_lots: set[int] = set()
     for clause_id in INSERTION_ACTIONS:
-        chosen = by_id.get(clause_id)
-        if chosen is None:
+        action = by_id.get(clause_id)
+        if action is None:
             continue
-        for lot in _lots_of(tender, chosen):
+        for lot in _lots_of(tender, action):
             insertion_lots.add(lot.number)
-            volume = insertion_volume(values[clause_id], lot, clause_id)
+            volume = insertion_volume(values[clause_id], lot, clause_id, tender.periods)
             if volume is not None:
                 hours[lot.number] = volume
 
@@ -314,7 +403,7 @@ def resolve_facts(
             turnover = tender.minimum_turnover
         else:
             turnover = None
-        total = hours.get(lot.number)
+        period_hours = hours.get(lot.number)
         lots_facts.append(LotFacts(
             number=lot.number,
             title=lot.title,
@@ -333,11 +422,18 @@ def resolve_facts(
                 advance.without_threshold or lot.estimated_amount > ADVANCE_THRESHOLD),
             social_conditions=tuple(sorted(social[lot.number])),
             environmental_conditions=tuple(sorted(environmental[lot.number])),
-            insertion_hours=total,
-            insertion_hours_per_period=(
-                None if total is None else per_period(total, tender.periods)),
+            insertion_hours=(
+                None if period_hours is None else period_hours * tender.periods),
+            insertion_hours_per_period=period_hours,
         ))
+    plastics_from, small = _plastics(dossier)
+    fair_trade = FAIR_TRADE_EGALIM_CLAUSE in by_id and bool(
+        values[FAIR_TRADE_EGALIM_CLAUSE].get("comptabilisation"))
     return Facts(
+        purchase_family=purchase_family(tender),
+        fair_trade_counted=fair_trade,
+        plastics_from=plastics_from,
+        small_commune=small,
         lots=tuple(lots_facts),
         turnover_required=any(lot.minimum_turnover is not None for lot in lots_facts),
         advance=advance,
@@ -346,12 +442,6 @@ def resolve_facts(
         to_validate=to_validate,
         reference=unbreakable(dossier.reference),
     )
-
-
-def per_period(total: int, periods: int) -> int:
-    """Hours of one period of execution: the total shared equally, rounded to the hour."""
-    share = Decimal(total) / Decimal(periods)
-    return int(share.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _advance(

@@ -32,6 +32,7 @@ class Piece(StrEnum):
     CCTP = "cctp"
     AVIS = "avis"
     ANNEXE_SOCIALE = "annexe_sociale"
+    STAFF = "personnel_repris"
     MEMOIRE = "memoire"
     CONVENTION = "convention"
     CPO = "cpo"

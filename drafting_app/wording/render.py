@@ -19,7 +19,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from drafting_app.documents.blocks import Block, Document, DocumentInfo
-from drafting_app.documents.facts import Facts, resolve_facts
+from drafting_app.documents.facts import Facts, resolve_facts, unbreakable
 from drafting_app.dossier.model import ChosenClause, Dossier, Lot
 from drafting_app.dossier.vocabulary import label_of
 from drafting_app.files.problems import Problem
@@ -415,7 +415,8 @@ class Renderer:
                 return MarkupText("")
             body = self.clause_markup(clause, dossier, applied, table)
             scope = "" if lot is not None else lot_scope(dossier, applied)
-            return MarkupText(placed_markup(clause, body, level, scope).strip("\n") + "\n")
+            text = placed_markup(clause, body, level, scope).strip("\n")
+            return MarkupText(text + "\n\n" if text else "")
 
         def has_clause(clause_id: str) -> bool:
             return any(
@@ -588,7 +589,7 @@ def document_info(skeleton: Skeleton, dossier: Dossier, lot: Lot | None = None) 
         title=title,
         subject=f"{short_title} – {subtitle}".replace("\n", " – "),
         author=dossier.buyer.name,
-        reference=dossier.reference,
+        reference=unbreakable(dossier.reference),
         buyer=dossier.buyer.name,
         subtitle=subtitle,
         keywords=(short_title, dossier.reference),
