@@ -1,4 +1,4 @@
-"""Checks of what the published pieces need: accord-cadre bounds, price schedules, RC data."""
+"""Checks of what the published pieces need: accord-cadre bounds, staff list, payment events."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ from collections.abc import Iterator
 
 from drafting_app.checks.context import Context, finding
 from drafting_app.checks.findings import Finding, Severity
-from drafting_app.dossier.model import Pricing, SiteVisit
 
 #: R2162-4 as amended by décret 2021-1111 (facts file, audit of 7 December 2026)
 MAXIMUM_REFERENCE = "CCP art. R2162-4"
 PROPRETE_CLAUSE = "insertion-proprete-reprise-personnel"
+#: the insertion condition whose volume deducts the staff taken over
+STAFF_REFERENCE = "CCP art. L2112-2"
+#: payment of a subsidy within 60 days of the event the convention names
+PAYMENT_REFERENCE = "loi n° 2000-321 du 12 avril 2000 art. 10"
 
 
 def check_framework_bounds(ctx: Context) -> Iterator[Finding]:
@@ -56,60 +59,6 @@ def check_framework_bounds(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def check_price_schedules(ctx: Context) -> Iterator[Finding]:
-    """Each lot has the lines of its price schedule (the spreadsheet bidders fill in)."""
-    for index, lot in enumerate(ctx.tender.lots):
-        where = f"tender.lots[{index}].price_lines"
-        if not lot.price_lines:
-            yield finding(
-                "CADRE_DE_PRIX_VIDE", Severity.WARNING,
-                f"Le lot n° {lot.number} n’a aucune ligne de prix : son cadre de prix (tableur) "
-                "est produit avec des lignes vides à compléter avant la publication. Saisissez "
-                "les prestations, leur unité et leur quantité estimée.",
-                "", where,
-            )
-        elif lot.pricing is Pricing.UNIT and any(line.quantity is None for line in lot.price_lines):
-            yield finding(
-                "QUANTITE_ESTIMEE_MANQUANTE", Severity.WARNING,
-                f"Des lignes du bordereau du lot n° {lot.number} n’ont pas de quantité estimée : "
-                "le détail quantitatif estimatif ne peut pas comparer les offres sur ces lignes.",
-                "", where,
-            )
-
-
-def check_publication_data(ctx: Context) -> Iterator[Finding]:
-    """What the RC and the AE print and the dossier does not give yet."""
-    tender = ctx.tender
-    if not tender.review_body or not tender.review_body_address:
-        yield finding(
-            "INSTANCE_DE_RECOURS", Severity.WARNING,
-            "Le nom et l’adresse du tribunal administratif compétent ne sont pas saisis : le "
-            "règlement de la consultation et l’avis les indiquent « à compléter ».",
-            "", "tender.review_body",
-        )
-    if tender.site_visit is not SiteVisit.NONE and not tender.site_visit_details:
-        yield finding(
-            "VISITE_SANS_MODALITES", Severity.WARNING,
-            "Une visite des sites est prévue sans dates ni modalités d’inscription : le "
-            "règlement de la consultation les indique « à compléter ».",
-            "", "tender.site_visit_details",
-        )
-    if not ctx.dossier.buyer.accountant:
-        yield finding(
-            "COMPTABLE_ASSIGNATAIRE", Severity.INFO,
-            "Le comptable public assignataire n’est pas saisi : l’acte d’engagement le laisse "
-            "« à compléter par l’acheteur ».",
-            "", "buyer.accountant",
-        )
-    if not tender.budget_imputation:
-        yield finding(
-            "IMPUTATION_BUDGETAIRE", Severity.INFO,
-            "L’imputation budgétaire n’est pas saisie : l’acte d’engagement la laisse « à "
-            "compléter par l’acheteur ».",
-            "", "tender.budget_imputation",
-        )
-
-
 def check_staff_list(ctx: Context) -> Iterator[Finding]:
     """An insertion volume that deducts staff taken over comes with the list of that staff."""
     for selected in ctx.selected:
@@ -124,14 +73,12 @@ def check_staff_list(ctx: Context) -> Iterator[Finding]:
                     "mais la liste de ce personnel n’est pas saisie : la pièce « Liste du "
                     "personnel à reprendre » est produite vide. Saisissez les postes que le "
                     "titulaire sortant vous a communiqués.",
-                    "", f"tender.lots[{index}].staff_to_take_over",
+                    STAFF_REFERENCE, f"tender.lots[{index}].staff_to_take_over",
                 )
 
 
 CONTRACT_FORM_CHECKS = (
     check_framework_bounds,
-    check_price_schedules,
-    check_publication_data,
     check_staff_list,
 )
 
@@ -150,5 +97,5 @@ def check_payment_events(ctx: Context) -> Iterator[Finding]:
                 "déclenche chaque échéance. N’indiquez ici que cet événement (signature, "
                 "notification de la décision, réception du compte rendu financier…), pour que "
                 "le tableau et le texte disent la même chose.",
-                "", f"subsidy.payments[{index}].due",
+                PAYMENT_REFERENCE, f"subsidy.payments[{index}].due",
             )

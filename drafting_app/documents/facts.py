@@ -185,7 +185,7 @@ class Facts:
             titles = groups.setdefault(clause.status, [])
             if clause.title not in titles:
                 titles.append(clause.title)
-        return tuple((status, tuple(titles)) for status, titles in sorted(groups.items()))
+        return tuple((status, tuple(sorted(titles))) for status, titles in sorted(groups.items()))
 
     def lot(self, number: int) -> LotFacts | None:
         """The facts of lot `number`, or None."""

@@ -8,8 +8,9 @@ request is removed. Without LibreOffice the sommaire keeps its headings and a vi
 how to add the page numbers, and Word no longer prompts either.
 
 The same pass keeps a paragraph that announces what follows (« … la formule suivante : ») on the
-page of what follows, and writes the hyphens of legal and consultation references (L2112-2-1,
-2027-RC-003) as Word's non-breaking hyphens, so that no line breaks inside them.
+page of what follows, leaves room to sign in every row of a signature table, and writes the
+hyphens of legal and consultation references (L2112-2-1, 2027-RC-003) as Word's non-breaking
+hyphens, so that no line breaks inside them.
 """
 
 from __future__ import annotations
@@ -285,12 +286,40 @@ def _typography(document: bytes) -> bytes:
                         style.addnext(keep)
                     else:
                         properties.insert(0, keep)
+    for table in root.iter(w("tbl")):
+        _room_to_sign(table)
     for node in list(root.iter(w("t"))):
         text = node.text or ""
         marked = _REFERENCE.sub(lambda m: m.group(0).replace("-", "\u2011"), text)
         if "\u2011" in marked:
             _split_hyphens(node, marked)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+SIGNATURE_HEIGHT = "1417"  # twips: 2.5 cm to sign in, as the writer gives an empty last row
+
+
+def _room_to_sign(table: Any) -> None:
+    """Every row of a table whose last column is « Signature » leaves room to sign."""
+    rows = table.findall(w("tr"))
+    if not rows:
+        return
+    header = rows[0].findall(w("tc"))
+    if not header or "".join(t.text or "" for t in header[-1].iter(w("t"))).strip() != "Signature":
+        return
+    for row in rows[1:]:
+        properties = row.find(w("trPr"))
+        if properties is None:
+            properties = etree.Element(w("trPr"))
+            exceptions = row.find(w("tblPrEx"))
+            if exceptions is not None:
+                exceptions.addnext(properties)
+            else:
+                row.insert(0, properties)
+        if properties.find(w("trHeight")) is None:
+            height = etree.SubElement(properties, w("trHeight"))
+            height.set(w("val"), SIGNATURE_HEIGHT)
+            height.set(w("hRule"), "atLeast")
 
 
 def _split_hyphens(node: Any, text: str) -> None:

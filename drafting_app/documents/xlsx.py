@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -59,6 +60,11 @@ class Line:
     label: str
     unit: str
     quantity: Decimal | None
+
+
+def cell_text(text: str) -> str:
+    """User text without the control characters a worksheet cannot hold."""
+    return str(ILLEGAL_CHARACTERS_RE.sub("", text))
 
 
 def schedule_stem(dossier: Dossier, lot: Lot | None, slug_reference: str) -> str:
@@ -113,11 +119,11 @@ def price_schedule(dossier: Dossier, lot: Lot, lotted: bool) -> Workbook:
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
         sheet.print_options.horizontalCentered = True
-        sheet.oddFooter.left.text = f"{dossier.buyer.name} – {tender.reference}"
+        sheet.oddFooter.left.text = cell_text(f"{dossier.buyer.name} – {tender.reference}")
         sheet.oddFooter.right.text = "Page &P / &N"
     workbook.properties.title = f"Cadre de prix – {tender.reference}" + (
         f" – lot {lot.number}" if lotted else "")
-    workbook.properties.creator = dossier.buyer.name
+    workbook.properties.creator = cell_text(dossier.buyer.name)
     workbook.properties.language = "fr-FR"
     return workbook
 
@@ -140,15 +146,15 @@ def _heading(sheet: Worksheet, dossier: Dossier, lot: Lot, lotted: bool, title: 
     """Buyer, title, object, reference and lot, the bidder's name; returns the next row."""
     tender = dossier.tender
     assert tender is not None
-    sheet["A1"] = dossier.buyer.name
+    sheet["A1"] = cell_text(dossier.buyer.name)
     sheet["A1"].font = BOLD
     sheet["A2"] = title
     sheet["A2"].font = TITLE
-    sheet["A3"] = f"Objet : {tender.object}"
-    sheet["A4"] = f"Référence de la consultation : {tender.reference}"
+    sheet["A3"] = cell_text(f"Objet : {tender.object}")
+    sheet["A4"] = cell_text(f"Référence de la consultation : {tender.reference}")
     row = 5
     if lotted:
-        sheet.cell(row, 1, f"Lot n° {lot.number} : {lot.title}").font = BOLD
+        sheet.cell(row, 1, cell_text(f"Lot n° {lot.number} : {lot.title}")).font = BOLD
         row += 1
     sheet.cell(row, 1, "Candidat (nom ou raison sociale) :").font = BOLD
     candidate = sheet.cell(row, 3)
@@ -191,7 +197,7 @@ def _header_row(sheet: Worksheet, row: int, titles: Sequence[str], widths: Seque
 
 def _line_cells(sheet: Worksheet, row: int, line: Line, editable_text: bool) -> None:
     """Number, label and unit of a line; blank lines stay editable for the buyer."""
-    for column, value in enumerate((line.number, line.label, line.unit), 1):
+    for column, value in enumerate(map(cell_text, (line.number, line.label, line.unit)), 1):
         cell = sheet.cell(row, column, value)
         cell.border = BOX
         cell.alignment = WRAP

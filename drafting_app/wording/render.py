@@ -1,4 +1,9 @@
-"""Render clauses and document skeletons: sandboxed Jinja2, French filters, markup to blocks."""
+"""Render clauses and document skeletons: sandboxed Jinja2, French filters, markup to blocks.
+
+The module stays whole: the functions templates call (clauses, standard clauses, derogations…)
+close over one rendering's value table, dossier and lot, and splitting them from the renderer
+would only pass that state around.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from drafting_app.documents.blocks import Block, Document, DocumentInfo
-from drafting_app.documents.facts import Facts, resolve_facts, unbreakable
+from drafting_app.documents.facts import Facts, resolve_facts
 from drafting_app.dossier.model import ChosenClause, Dossier, Lot
 from drafting_app.dossier.vocabulary import label_of
 from drafting_app.files.problems import Problem
@@ -589,7 +594,7 @@ def document_info(skeleton: Skeleton, dossier: Dossier, lot: Lot | None = None) 
         title=title,
         subject=f"{short_title} – {subtitle}".replace("\n", " – "),
         author=dossier.buyer.name,
-        reference=unbreakable(dossier.reference),
+        reference=dossier.reference,
         buyer=dossier.buyer.name,
         subtitle=subtitle,
         keywords=(short_title, dossier.reference),

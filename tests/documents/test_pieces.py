@@ -33,8 +33,8 @@ EXPECTED_PIECES = {
         "CCTP", "Cadre_memoire_technique", "Elements_avis_publicite",
     ],
     "marche_nettoyage_departement": [
-        "RC", "AE_lot1", "AE_lot2", "AE_lot3", "CCAP", "Annexe_clause_sociale", "CCTP",
-        "Cadre_memoire_technique", "Elements_avis_publicite",
+        "RC", "AE_lot1", "AE_lot2", "AE_lot3", "CCAP", "Annexe_clause_sociale",
+        "Liste_personnel_repris", "CCTP", "Cadre_memoire_technique", "Elements_avis_publicite",
     ],
     "marche_espaces_verts": [
         "RC", "AE_lot1", "AE_lot2", "CCAP", "Annexe_clause_sociale", "CCTP",
@@ -126,8 +126,9 @@ def test_one_acte_engagement_per_lot_each_about_its_lot(renderer: Renderer) -> N
     # only the reserved lot's AE carries the attestation of the reserved-lot clause
     assert "Attestation du candidat à un marché réservé" in texts["AE_lot4"]
     assert "Ce lot est réservé aux structures d’insertion" in texts["AE_lot4"]
-    for number in (1, 2, 3):
-        assert "marché réservé" not in texts[f"AE_lot{number}"]
+    for number in (1, 2, 3):  # the « projet » notice names every clause still to validate
+        body = texts[f"AE_lot{number}"].split("\n\n", 1)[1]
+        assert "marché réservé" not in body
 
 
 def test_ae_title_page_names_the_lot(renderer: Renderer) -> None:
@@ -319,9 +320,12 @@ def test_removing_a_clause_removes_only_its_article(renderer: Renderer) -> None:
         sections(pieces(renderer, removed)["CCAP"])
     gone = before - after
     # the article's own text changes too: its table of the conditions binding each lot
+    # and the « projet » notice no longer names the removed clause
     intro = "# Conditions d’exécution\n"
-    assert gone and all("environnementales" in s or s.startswith(("### ", intro)) for s in gone)
-    assert all(s.startswith(intro) for s in after - before)
+    notice = "> **Projet"
+    assert gone and all("environnementales" in s or s.startswith(("### ", intro, notice))
+                        for s in gone)
+    assert all(s.startswith((intro, notice)) for s in after - before)
 
 
 # --------------------------------------------------------------------------- skeletons
