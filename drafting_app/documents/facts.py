@@ -70,6 +70,16 @@ RESERVATION_TEXT: Mapping[Reservation, str] = {
     Reservation.ESS: "entreprises de l’économie sociale et solidaire (art. L2113-15)",
 }
 
+#: the form of the contract as a sentence of the pieces says it
+CONTRACT_FORM_TEXT: Mapping[ContractForm, str] = {
+    ContractForm.ORDINARY: "marché ordinaire",
+    ContractForm.PURCHASE_ORDERS: "accord-cadre exécuté par bons de commande",
+    ContractForm.SUBSEQUENT_CONTRACTS: "accord-cadre exécuté par la conclusion de marchés "
+    "subséquents",
+    ContractForm.MIXED: "accord-cadre exécuté pour partie par bons de commande et pour partie "
+    "par la conclusion de marchés subséquents",
+}
+
 PRICE_SCHEDULES: Mapping[Pricing, str] = {
     Pricing.UNIT: "bordereau des prix unitaires (BPU) et détail quantitatif estimatif (DQE)",
     Pricing.LUMP_SUM: "décomposition du prix global et forfaitaire (DPGF)",
@@ -171,6 +181,7 @@ class Facts:
     to_validate: tuple[ClauseToValidate, ...]
     reference: str = ""
     purchase_family: str = ""
+    contract_form: str = ""
     fair_trade_counted: bool = False
     plastics_from: dt.date | None = None
     small_commune: bool = False
@@ -431,6 +442,7 @@ def resolve_facts(
         values[FAIR_TRADE_EGALIM_CLAUSE].get("comptabilisation"))
     return Facts(
         purchase_family=purchase_family(tender),
+        contract_form=CONTRACT_FORM_TEXT[tender.contract_form],
         fair_trade_counted=fair_trade,
         plastics_from=plastics_from,
         small_commune=small,

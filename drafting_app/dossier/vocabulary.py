@@ -63,25 +63,22 @@ LABELS: MappingProxyType[Enum, str] = MappingProxyType(
         CriterionKind.SOCIAL: "performance sociale",
         CriterionKind.OTHER: "autre critère",
         ContractForm.ORDINARY: "marché ordinaire",
-        ContractForm.PURCHASE_ORDERS: "accord-cadre exécuté par bons de commande",
-        ContractForm.SUBSEQUENT_CONTRACTS: "accord-cadre exécuté par la conclusion de marchés "
-        "subséquents",
-        ContractForm.MIXED: "accord-cadre exécuté pour partie par bons de commande et pour "
-        "partie par la conclusion de marchés subséquents",
+        ContractForm.PURCHASE_ORDERS: "accord-cadre à bons de commande",
+        ContractForm.SUBSEQUENT_CONTRACTS: "accord-cadre à marchés subséquents",
+        ContractForm.MIXED: "accord-cadre mixte",
         Pricing.UNIT: "prix unitaires",
         Pricing.LUMP_SUM: "prix global et forfaitaire",
-        Pricing.MIXED: "prix unitaires et prix forfaitaires",
-        PenaltyRegime.CCAG: "régime des pénalités du CCAG (exonération et plafond)",
-        PenaltyRegime.NO_EXEMPTION: "pénalités dues dès le premier euro (dérogation au CCAG)",
-        PenaltyRegime.NO_EXEMPTION_NO_CAP: "pénalités dues dès le premier euro et sans plafond "
-        "(dérogation au CCAG)",
-        SiteVisit.NONE: "pas de visite",
-        SiteVisit.OPTIONAL: "visite facultative",
-        SiteVisit.MANDATORY: "visite obligatoire",
+        Pricing.MIXED: "prix mixtes",
+        PenaltyRegime.CCAG: "régime du CCAG",
+        PenaltyRegime.NO_EXEMPTION: "sans exonération (dérogation)",
+        PenaltyRegime.NO_EXEMPTION_NO_CAP: "sans exonération ni plafond (dérogation)",
+        SiteVisit.NONE: "aucune",
+        SiteVisit.OPTIONAL: "facultative",
+        SiteVisit.MANDATORY: "obligatoire",
         PurchaseFamily.CATERING: "restauration collective",
-        PurchaseFamily.CLEANING: "propreté et nettoyage des locaux",
-        PurchaseFamily.GREEN_SPACES: "entretien des espaces verts",
-        PurchaseFamily.OTHER: "autre famille d’achat",
+        PurchaseFamily.CLEANING: "propreté",
+        PurchaseFamily.GREEN_SPACES: "espaces verts",
+        PurchaseFamily.OTHER: "autre",
     }
 )
 

@@ -334,7 +334,7 @@ def test_the_staff_to_take_over_is_a_piece_of_the_dce(renderer: Renderer) -> Non
     staff = texts["personnel_repris"]
     assert "| Chef d’équipe | CE1 | CDI | 151,67 | 2009 | tous sites du lot |" in staff
     assert "| **Total** |  |  | **563,34** |  |  |" in staff
-    assert "- liste du personnel affecté au marché par le titulaire sortant ;" in texts["rc"]
+    assert "- liste du personnel à reprendre ;" in texts["rc"]
     assert "personnel_repris" not in pieces(renderer, load_dossier(CATERING))
 
 
