@@ -176,11 +176,15 @@ def quantity_format(quantity: Decimal | None) -> str:
     return DECIMAL
 
 
-def _fit_height(sheet: Worksheet, row: int, label: str, width: int) -> None:
-    """A row tall enough for its wrapped label (spreadsheets do not size them on opening)."""
-    per_line = max(int(width * 1.25), 10)
-    lines = max(1, -(-len(label) // per_line))
+def _fit_height(sheet: Worksheet, row: int, line: Line, width: int, unit_width: int) -> None:
+    """A row tall enough for its wrapped label and unit (spreadsheets do not size them)."""
+    lines = max(_lines(line.label, width), _lines(line.unit, unit_width))
     sheet.row_dimensions[row].height = LINE_HEIGHT * lines + 2
+
+
+def _lines(text: str, width: int) -> int:
+    per_line = max(int(width * 1.15), 6)
+    return max(1, -(-len(text) // per_line))
 
 
 def _header_row(sheet: Worksheet, row: int, titles: Sequence[str], widths: Sequence[int]) -> None:
@@ -221,7 +225,7 @@ def _bpu(sheet: Worksheet, lines: Sequence[Line], top: int) -> None:
     for offset, line in enumerate(lines, 1):
         row = top + offset
         _line_cells(sheet, row, line, blank)
-        _fit_height(sheet, row, line.label, 60)
+        _fit_height(sheet, row, line, 60, 18)
         _price_input(row, sheet, 4)
     note = top + len(lines) + 2
     sheet.cell(note, 1, "Le candidat complète les cellules jaunes. Les prix unitaires sont "
@@ -241,7 +245,7 @@ def _dqe(sheet: Worksheet, lines: Sequence[Line], top: int, *, framework: bool) 
                                            f"BPU!{get_column_letter(column)}{row})")
             cell.border = BOX
             cell.alignment = WRAP
-        _fit_height(sheet, row, line.label, 54)
+        _fit_height(sheet, row, line, 54, 16)
         quantity = sheet.cell(row, 4, line.quantity)
         quantity.number_format = quantity_format(line.quantity)
         quantity.border = BOX
@@ -277,7 +281,7 @@ def _dpgf(sheet: Worksheet, lines: Sequence[Line], top: int) -> None:
     for offset, line in enumerate(lines, 1):
         row = top + offset
         _line_cells(sheet, row, line, blank)
-        _fit_height(sheet, row, line.label, 54)
+        _fit_height(sheet, row, line, 54, 16)
         quantity = sheet.cell(row, 4, line.quantity)
         quantity.number_format = quantity_format(line.quantity)
         quantity.border = BOX
