@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from drafting_app.checks import completeness, money, reserved, subsidy, tender
+from drafting_app.checks import completeness, contract_form, money, reserved, subsidy, tender
 from drafting_app.checks.context import Context
 from drafting_app.checks.findings import Finding, Severity
 from drafting_app.checks.legal_data import LegalData, load_legal_data
@@ -52,10 +52,13 @@ TENDER_CHECKS: tuple[Check, ...] = (
     tender.check_ccag,
     tender.check_ccag_derogations,
     tender.check_contracting_mode,
+    *contract_form.CONTRACT_FORM_CHECKS,
     *completeness.TENDER_CHECKS,
 )
 
-SUBSIDY_CHECKS: tuple[Check, ...] = (*subsidy.SUBSIDY_CHECKS, *completeness.SUBSIDY_CHECKS)
+SUBSIDY_CHECKS: tuple[Check, ...] = (
+    *subsidy.SUBSIDY_CHECKS, contract_form.check_payment_events, *completeness.SUBSIDY_CHECKS,
+)
 
 
 def check_chosen_clauses(dossier: Dossier, library: Library) -> Iterator[Finding]:

@@ -55,7 +55,8 @@ def cmd_generate(session: Session, args: argparse.Namespace) -> int:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", RemovedCharactersWarning)
-            written = generate(renderer, dossier, args.out, layout)
+            written = generate(renderer, dossier, args.out, layout,
+                               page_numbers=not args.sans_pagination)
     except RenderError as exc:
         session.warn("Les documents n’ont pas pu être produits :")
         print_problems(session, exc.problems)
@@ -128,11 +129,14 @@ def cmd_templates_check(session: Session, args: argparse.Namespace) -> int:
 
 def register(add: Adder) -> None:
     """generate, check, schema and templates check."""
-    generate = add("generate", cmd_generate, "produit les documents Word d’un dossier")
+    generate = add("generate", cmd_generate,
+                   "produit les documents Word et les cadres de prix (tableur) d’un dossier")
     generate.add_argument("dossier", type=Path, help="fichier dossier (.json)")
     generate.add_argument("--out", type=Path, required=True, help="dossier de sortie")
     generate.add_argument("--layout", type=Path, default=None,
                           help="mise en page Word (.docx) à utiliser")
+    generate.add_argument("--sans-pagination", action="store_true",
+                          help="ne pas numéroter les pages des sommaires avec LibreOffice")
 
     check = add("check", cmd_check, "vérifie un dossier au regard du droit en vigueur")
     check.add_argument("dossier", type=Path, help="fichier dossier (.json)")

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from drafting_app.documents.blocks import Document
 from drafting_app.documents.docx import Layout, export_docx, load_layout
+from drafting_app.documents.pagination import finish_documents
+from drafting_app.documents.xlsx import write_price_schedules
 from drafting_app.dossier.model import Dossier, Lot
 from drafting_app.wording.library import Skeleton
 from drafting_app.wording.render import Renderer
@@ -63,6 +65,9 @@ def piece_layout_path(layout: Path, skeleton_id: str) -> Path:
 
 Progress = Callable[[int, int, Skeleton, Lot | None], None]
 
+#: the name `pieces` uses for the price schedules (one spreadsheet per lot)
+PRICE_SCHEDULE = "cadre_de_prix"
+
 
 def generate(
     renderer: Renderer,
@@ -71,12 +76,14 @@ def generate(
     layout: Layout,
     pieces: Collection[str] | None = None,
     progress: Progress | None = None,
+    page_numbers: bool = False,
 ) -> list[Generated]:
     """Render and write the dossier's documents (all, or the `pieces` named) into `out_dir`.
 
     A piece uses its own layout when one sits next to the chosen layout
     (`<layout>.<piece>.docx`), and the chosen layout otherwise. `progress(done, total,
-    skeleton, lot)` is called before each piece.
+    skeleton, lot)` is called before each piece. With `page_numbers`, the sommaires get their
+    page numbers from one LibreOffice layout when it is installed (pagination.py).
     """
     planned = [(skeleton, lot) for skeleton, lot in renderer.documents(dossier)
                if pieces is None or skeleton.id in pieces]
@@ -94,4 +101,8 @@ def generate(
         path = out_dir / f"{stem}.docx"
         export_docx(document, path, layouts[skeleton.id])
         written.append(Generated(stem, document.info.title, path))
+    finish_documents([item.path for item in written], page_numbers=page_numbers)
+    if pieces is None or PRICE_SCHEDULE in pieces:
+        written.extend(Generated(item.stem, item.title, item.path) for item in
+                       write_price_schedules(dossier, out_dir, slug(dossier.reference)))
     return written

@@ -136,6 +136,53 @@ class PriceForm(StrEnum):
     REVISABLE = "revisable"
 
 
+class ContractForm(StrEnum):
+    """The form of the contract: an ordinary contract or a framework agreement (accord-cadre)."""
+
+    ORDINARY = "marche_ordinaire"
+    PURCHASE_ORDERS = "accord_cadre_bons_de_commande"
+    SUBSEQUENT_CONTRACTS = "accord_cadre_marches_subsequents"
+    MIXED = "accord_cadre_mixte"
+
+
+FRAMEWORK_FORMS = frozenset(
+    {ContractForm.PURCHASE_ORDERS, ContractForm.SUBSEQUENT_CONTRACTS, ContractForm.MIXED}
+)
+
+
+class Pricing(StrEnum):
+    """How a lot's prices are set: unit prices (BPU and DQE), a lump sum (DPGF), or both."""
+
+    UNIT = "prix_unitaires"
+    LUMP_SUM = "prix_global_forfaitaire"
+    MIXED = "prix_mixtes"
+
+
+class PenaltyRegime(StrEnum):
+    """The CCAG 2021 rules on small and capped penalties: applied, or derogated from."""
+
+    CCAG = "ccag"
+    NO_EXEMPTION = "sans_exoneration"
+    NO_EXEMPTION_NO_CAP = "sans_exoneration_ni_plafond"
+
+
+class SiteVisit(StrEnum):
+    """Whether bidders visit the sites before bidding."""
+
+    NONE = "aucune"
+    OPTIONAL = "facultative"
+    MANDATORY = "obligatoire"
+
+
+class PurchaseFamily(StrEnum):
+    """A family of purchases whose technical specifications have usual chapters."""
+
+    CATERING = "restauration_collective"
+    CLEANING = "proprete"
+    GREEN_SPACES = "espaces_verts"
+    OTHER = "autre"
+
+
 class Initiative(StrEnum):
     """Who initiated the project (contracting-mode advisor)."""
 
@@ -175,6 +222,32 @@ class Buyer(Strict):
     # (annexe 2 of the CCP): the lower EU threshold applies to its supplies and services
     central_government_authority: bool = False
     operating_expenditure_over_60m: bool = False
+    # the public accountant who pays (comptable public assignataire), printed in the AE
+    accountant: str = ""
+    # inhabitants of a commune (some sector rules start later for small communes)
+    population: int | None = Field(default=None, ge=0)
+
+
+class PriceLine(Strict):
+    """A line of a lot's price schedule (BPU and DQE, or DPGF): what is priced, in what unit."""
+
+    label: NonEmpty
+    unit: NonEmpty
+    # the estimated quantity over the lot's whole duration (DQE), or the quantity of a DPGF line
+    quantity: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=3)] | None = None
+    # the line's number in the schedule; empty: numbered in order (1, 2, 3…)
+    reference: str = ""
+
+
+class StaffLine(Strict):
+    """A post held by staff of the outgoing contractor that the new one takes over."""
+
+    qualification: NonEmpty
+    level: str = ""
+    contract: str = "CDI"
+    monthly_hours: Annotated[Decimal, Field(ge=0, le=300)]
+    seniority: str = ""
+    site: str = ""
 
 
 class Lot(Strict):
@@ -188,6 +261,15 @@ class Lot(Strict):
     social_condition_exception: str = ""
     reservation: Reservation | None = None
     cpv_codes: tuple[Annotated[str, StringConstraints(pattern=r"^\d{8}(-\d)?$")], ...] = ()
+    # framework agreement: minimum and maximum over the whole duration, in € HT or, when
+    # `bounds_unit` names a unit (« repas »), in that quantity
+    minimum: Amount | None = None
+    maximum: Amount | None = None
+    bounds_unit: str = ""
+    pricing: Pricing = Pricing.UNIT
+    price_lines: tuple[PriceLine, ...] = ()
+    # posts of the outgoing contractor's staff taken over (cleaning), listed in the DCE
+    staff_to_take_over: tuple[StaffLine, ...] = ()
 
 
 class SubCriterion(Strict):
@@ -250,6 +332,24 @@ class Tender(Strict):
     # execution conditions written outside the chosen clauses (e.g. in the CCTP), described
     environmental_condition: str = ""
     social_condition: str = ""
+    # form of the contract (accord-cadre or not) and the CCAG penalty rules it keeps
+    contract_form: ContractForm = ContractForm.ORDINARY
+    penalty_regime: PenaltyRegime = PenaltyRegime.CCAG
+    # the budget line the expense is charged to (imputation budgétaire), printed in the AE
+    budget_imputation: str = ""
+    # how offers are made: site visit, backup copy, language and currency, review body
+    site_visit: SiteVisit = SiteVisit.NONE
+    site_visit_details: str = ""
+    backup_copy_address: str = ""
+    offer_language: NonEmpty = "français"
+    currency: NonEmpty = "euro"
+    review_body: str = ""
+    review_body_address: str = ""
+    # technical chapters of the CCTP, and sector rules (school catering)
+    purchase_family: PurchaseFamily | None = None
+    school_catering: bool = False
+    # rows for the members of a groupement in the AE tables (signature, accounts, shares)
+    groupement_rows: int = Field(default=3, ge=1, le=10)
 
     @field_validator("lots")
     @classmethod
@@ -266,6 +366,21 @@ class Tender(Strict):
     def total_amount(self) -> Decimal:
         """The amount of one period of the contract, all lots added (HT, renewals excluded)."""
         return sum((lot.estimated_amount for lot in self.lots), Decimal(0))
+
+    @property
+    def is_framework(self) -> bool:
+        """Whether the contract is an accord-cadre (with purchase orders or subsequent ones)."""
+        return self.contract_form in FRAMEWORK_FORMS
+
+    @property
+    def periods(self) -> int:
+        """Periods of execution: the first one and each renewal."""
+        return self.renewals + 1
+
+    @property
+    def total_months(self) -> int:
+        """The longest duration, every renewal included."""
+        return self.duration_months * self.periods
 
 
 class Association(Strict):

@@ -381,6 +381,29 @@ def tender_texts(_: Tr) -> dict[str, FieldText]:
               "figurer dans la liste des services sociaux et autres services spécifiques."),
             ((CCP, "L2113-15"),), hint=_("8 chiffres, éventuellement suivis de -chiffre"),
             detail=True),
+        "tender.lots[].minimum": t(
+            _("Minimum de l’accord-cadre"),
+            _("Pour toute la durée, reconductions comprises ; en € HT, ou dans l’unité "
+              "indiquée ci-dessous."), detail=True),
+        "tender.lots[].maximum": t(
+            _("Maximum de l’accord-cadre"),
+            _("Obligatoire pour un accord-cadre, pour toute la durée, reconductions comprises ; "
+              "en € HT, ou dans l’unité indiquée ci-dessous."), ((CCP, "R2162-4"),),
+            detail=True),
+        "tender.lots[].bounds_unit": t(
+            _("Unité du minimum et du maximum"),
+            _("Laissez vide pour des montants en € HT ; sinon l’unité de quantité (repas, "
+              "heures…)."), detail=True),
+        "tender.lots[].pricing": t(_("Forme des prix du lot"), detail=True),
+        "tender.lots[].price_lines": t(
+            _("Lignes du cadre de prix"),
+            _("Chaque ligne du bordereau (ou de la décomposition) que les candidats chiffrent : "
+              "désignation, unité, quantité estimée."), detail=True,
+            add_label=_("Ajouter une ligne")),
+        "tender.lots[].staff_to_take_over": t(
+            _("Personnel à reprendre"),
+            _("Les postes du titulaire sortant, sans nom : ils forment la liste jointe au "
+              "dossier de la consultation."), detail=True, add_label=_("Ajouter un poste")),
         "tender.no_lots_reason": t(
             _("Motif de non-allotissement"),
             _("Obligatoire quand le marché n’est pas divisé en lots : impossibilité d’identifier "

@@ -41,14 +41,16 @@ DOCUMENT_META = "document.toml"
 REFERENCES_FILE = "legal/references.toml"
 
 #: names every clause may use without declaring them (the dossier, and the clause's lots)
-CLAUSE_CONTEXT = frozenset({"dossier", "buyer", "tender", "subsidy", "lots"})
+CLAUSE_CONTEXT = frozenset({"dossier", "buyer", "tender", "subsidy", "lots", "facts"})
 #: names every document skeleton may use
-DOCUMENT_CONTEXT = frozenset({"dossier", "buyer", "tender", "subsidy", "document"})
+DOCUMENT_CONTEXT = frozenset({"dossier", "buyer", "tender", "subsidy", "document", "facts"})
+#: the part of a piece where the clauses it always prints (`standard_clause`) are placed
+STANDARD_PART = "standard"
 #: functions the renderer provides to every template
 TEMPLATE_FUNCTIONS = frozenset(
-    {"clauses", "has_clause", "has_clauses", "insertion_hours", "chosen_clause_ids",
-     "derogations", "current_lot", "pieces", "has_piece", "subsidy_years", "subsidy_total",
-     "seuil"}
+    {"clauses", "has_clause", "has_clauses", "standard_clause", "clauses_also_in",
+     "insertion_hours", "range", "chosen_clause_ids", "derogations", "current_lot", "pieces",
+     "has_piece", "subsidy_years", "subsidy_total", "seuil"}
 )
 
 
@@ -501,6 +503,9 @@ def skeleton_slots(env: SandboxedEnvironment, skeletons: Iterable[Skeleton]) -> 
                     and len(call.args) >= 2
                     and all(isinstance(a, nodes.Const) for a in call.args[:2])):
                 slots.add((str(call.args[0].value), str(call.args[1].value)))  # type: ignore[attr-defined]
+            elif isinstance(call.node, nodes.Name) and call.node.name == "standard_clause":
+                # a clause the skeleton always prints goes in its piece's « standard » part
+                slots.add((skeleton.meta.piece.value, STANDARD_PART))
     return slots
 
 

@@ -32,6 +32,7 @@ class Piece(StrEnum):
     CCTP = "cctp"
     AVIS = "avis"
     ANNEXE_SOCIALE = "annexe_sociale"
+    STAFF = "personnel_repris"
     MEMOIRE = "memoire"
     CONVENTION = "convention"
     CPO = "cpo"
@@ -205,6 +206,8 @@ class DocumentMeta(Strict):
     per_lot: bool = False
     # a Jinja expression: the piece exists only when it is true (empty: always)
     when: str = ""
+    # lines added under the title on the cover (procedure, deadline…), a small Jinja template
+    cover: str = ""
 
     @field_validator("title", "short_title")
     @classmethod

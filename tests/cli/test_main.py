@@ -189,7 +189,7 @@ def test_removed_control_characters_are_announced(capsys: pytest.CaptureFixture[
     dossier = tmp_path / "controle.json"
     dossier.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     code, out, err = run(capsys, "generate", str(dossier), "--out", str(tmp_path / "out"))
-    assert code == EXIT_OK and out.strip().endswith(".docx")
+    assert code == EXIT_OK and out.strip().endswith((".docx", ".xlsx"))
     assert "Attention" in err and "U+000B" in err
 
 
