@@ -16,13 +16,13 @@ from enum import Enum
 from typing import Any
 
 from jinja2 import nodes
-from pydantic import BaseModel
 
+from drafting_app.documents.facts import Facts
 from drafting_app.dossier.model import Buyer, Ccag, Dossier, Lot, Subsidy, Tender
 from drafting_app.dossier.vocabulary import label_of
+from drafting_app.review.fact_labels import FACTS_NAME, member_label, noun_of
 from drafting_app.review.field_labels import (
-    MODEL_NOUNS,
-    field_label,
+    FieldLabel,
     field_type,
     is_model,
     python_kind,
@@ -70,11 +70,29 @@ _LOT_COUNTS = {("gt", 1): "plusieurs lots", ("gteq", 2): "plusieurs lots",
                ("gt", 0): "au moins un lot", ("ne", 0): "au moins un lot"}
 _OPERATORS = {nodes.Add: "+", nodes.Sub: "−", nodes.Mul: "×", nodes.Div: "÷",
               nodes.FloorDiv: "÷", nodes.Mod: "modulo", nodes.Pow: "puissance"}
-
-
+#: `selectattr` tests that keep the elements whose field has one of some values, or not
+_EQUAL_TESTS = frozenset({"equalto", "eq", "==", "sameas"})
+_UNEQUAL_TESTS = frozenset({"ne", "!="})
+#: a count of some of the clause's lots compared with the count of all of them
+_SOME_LOTS = {"lt": "une partie seulement des lots", "ne": "une partie seulement des lots",
+              "eq": "l’ensemble des lots", "gteq": "l’ensemble des lots"}
+#: how `join` joins a list's elements into one text
+JOINED = ", à la suite"
 
 
 # --------------------------------------------------------------------------- meanings
+
+
+@dataclass(frozen=True)
+class Pick:
+    """What `selectattr` / `rejectattr` keep of a list's elements, for one of their fields."""
+
+    attr: str
+    label: str  # the field's name without its owner: « forme des prix »
+    present: bool | None = None  # kept only when set (True) or only when empty (False)
+    allowed: tuple[str, ...] | None = None  # kept only with one of these values
+    excluded: tuple[str, ...] = ()  # never kept with one of these values
+    enum: type[Enum] | None = None
 
 
 @dataclass(frozen=True)
@@ -86,7 +104,7 @@ class Meaning:
     #                     model lots count loop formula
     quoted: bool = True  # a label: between « » in notes and formulas
     origin: str = "dossier"  # "clause": a value the buyer gives for this clause
-    model: type[BaseModel] | None = None  # of an object, or of a list's elements
+    model: type[Any] | None = None  # of an object, or of a list's elements
     of: str = ""  # an object as owner: « du lot »; for a list, of its elements
     item: str = ""  # one element of a list: « lot concerné »
     element: str = "text"  # the kind of a list's elements when they are not objects
@@ -94,6 +112,15 @@ class Meaning:
     choices: tuple[str, ...] = ()
     suffix: str = ""  # what the filters add: « , en lettres »
     counted: str = ""  # for a count: what is counted (« lots » for the clause's lots)
+    negation: str = ""  # a proposition (kind bool, not quoted): what it says when false
+    feminine: bool = False  # the gender of `item`
+    #: a number compared with a constant, in words: (operator, constant, proposition)
+    readings: tuple[tuple[str, int, str], ...] = ()
+    parts: tuple[Meaning, ...] = ()  # the members of a list's elements when they are pairs
+    #: a selection (`selectattr`): the list it selects from, what it keeps and how it says it
+    whole: Meaning | None = None
+    picks: tuple[Pick, ...] = ()
+    selected: str = ""
 
 
 @dataclass
@@ -198,10 +225,11 @@ class Phrases:
         if name == "lots":
             return Meaning("lots concernés", "lots", quoted=False, model=Lot, of="du lot",
                            item="lot concerné")
-        models: dict[str, type[BaseModel]] = {
-            "buyer": Buyer, "tender": Tender, "subsidy": Subsidy, "dossier": Dossier}
+        models: dict[str, type[Any]] = {
+            "buyer": Buyer, "tender": Tender, "subsidy": Subsidy, "dossier": Dossier,
+            FACTS_NAME: Facts}
         if name in models:
-            noun = MODEL_NOUNS[models[name]]
+            noun = noun_of(models[name])
             return Meaning(noun.noun, "model", quoted=False, model=models[name], of=noun.of)
         return self.unknown(f"nom « {name} »", node)
 
@@ -217,9 +245,11 @@ class Phrases:
     def element(self, collection: Meaning) -> Meaning:
         """One element of a list (a loop's element, or `liste[0]`)."""
         if collection.model is not None:
-            return Meaning(collection.item or MODEL_NOUNS[collection.model].noun, "model",
+            return Meaning(collection.item or noun_of(collection.model).noun, "model",
                            quoted=False, model=collection.model,
-                           of=collection.of or MODEL_NOUNS[collection.model].of)
+                           of=collection.of or noun_of(collection.model).of)
+        if collection.counted == "range":
+            return Meaning("numéro", "number", quoted=False)
         if collection.origin == "clause":
             return Meaning(LIST_ELEMENT, collection.element, quoted=False, origin="clause")
         return Meaning(collection.item or f"élément de {self.ref(collection)}",
@@ -238,25 +268,46 @@ class Phrases:
             return self.loop_attribute(base, attr, node)
         if base.model is None or base.kind != "model":
             return self.unknown(f"attribut « {attr} »", node)
-        label = field_label(base.model, attr)
+        label = member_label(base.model, attr)
         python_type = field_type(base.model, attr)
         if label is None or python_type is None:
             return self.unknown(f"champ « {attr} »", node)
-        text = label.text.format(de=base.of)
+        return self.typed(label, python_type, base.of)
+
+    def typed(self, label: FieldLabel, python_type: Any, of: str) -> Meaning:
+        """A field of a known type named by its label; `of` is its owner (« du lot »)."""
+        text = label.text.format(de=of)
+        if label.negation:
+            return Meaning(text, "bool", quoted=False, negation=label.negation.format(de=of))
         origin = typing.get_origin(python_type)
         if origin is tuple:
             element_type = unwrap_type(typing.get_args(python_type)[0])
-            item = label.item.format(de=base.of) if label.item else ""
+            item = label.item.format(de=of) if label.item else ""
             if is_model(element_type):
                 return Meaning(text, "list", model=element_type, item=item,
-                               of=MODEL_NOUNS[element_type].of)
-            return Meaning(text, "list", item=item,
-                           element=label.kind or python_kind(element_type))
+                               of=noun_of(element_type).of, readings=label.readings,
+                               feminine=label.feminine)
+            parts: tuple[Meaning, ...] = ()
+            members = typing.get_args(element_type)
+            if label.parts and typing.get_origin(element_type) is tuple and len(members) == len(
+                    label.parts):
+                parts = tuple(self.part(part, unwrap_type(member), of)
+                              for part, member in zip(label.parts, members, strict=True))
+            return Meaning(text, "list", item=item, parts=parts, readings=label.readings,
+                           element=label.kind or python_kind(element_type),
+                           feminine=label.feminine)
         if is_model(python_type):
             return Meaning(text, "model", model=python_type, of=f"({text})")
         if isinstance(python_type, type) and issubclass(python_type, Enum):
             return Meaning(text, "enum", enum=python_type)
-        return Meaning(text, label.kind or python_kind(python_type))
+        return Meaning(text, label.kind or python_kind(python_type), readings=label.readings)
+
+    def part(self, label: FieldLabel, python_type: Any, of: str) -> Meaning:
+        """One member of a pair a loop unpacks (`for status, titles in …`)."""
+        if is_model(python_type):
+            return Meaning(label.text.format(de=of), "model", quoted=False, model=python_type,
+                           of=noun_of(python_type).of)
+        return replace(self.typed(label, python_type, of), quoted=False)
 
     def loop_attribute(self, base: Meaning, attr: str, node: nodes.Node) -> Meaning:
         """`loop.index` and friends, as values."""
@@ -275,6 +326,12 @@ class Phrases:
         if name == "length":
             if base.kind == "lots":
                 return Meaning("nombre de lots concernés", "count", quoted=False, counted="lots")
+            if base.whole is not None and base.whole.kind == "lots":
+                return Meaning(f"nombre de {base.text}", "count", quoted=False, counted="lots",
+                               selected=base.selected)
+            if base.readings:
+                return Meaning(f"nombre de {base.text}", "count", quoted=False,
+                               readings=base.readings)
             if base.kind == "list" and base.item and base.origin != "clause":
                 return Meaning(f"nombre de {base.text}", "count", quoted=False)
             return Meaning(f"nombre d’éléments de {self.ref(base)}", "count", quoted=False)
@@ -285,36 +342,68 @@ class Phrases:
             return self.selection(base, node)
         if name in ("first", "last"):
             return self.element(base)
+        if name == "map":
+            return self.mapped(base, node)
+        if name == "join" and base.kind in ("list", "lots"):
+            return Meaning(base.text, "text", quoted=base.quoted, origin=base.origin,
+                           suffix=base.suffix + JOINED)
         return self.unknown(f"filtre « {name} »", node)
 
+    def mapped(self, base: Meaning, node: nodes.Filter) -> Meaning:
+        """`map(attribute="number")`: one field of each element of a list of objects."""
+        attribute = next((k.value for k in node.kwargs if k.key == "attribute"), None)
+        if (base.model is None or node.args or len(node.kwargs) != 1
+                or not isinstance(attribute, nodes.Const) or not isinstance(attribute.value, str)):
+            return self.unknown("filtre « map »", node)
+        attr = attribute.value.split(".")[0]
+        label = member_label(base.model, attr)
+        python_type = field_type(base.model, attr)
+        if label is None or python_type is None:
+            return self.unknown(f"champ « {attr} »", node)
+        noun = noun_of(base.model)
+        one = self.typed(label, python_type, base.of or noun.of)
+        each = self.typed(label, python_type, f"de chaque {base.item or noun.noun}")
+        return Meaning(each.text, "list", item=one.text, element=one.kind, enum=one.enum)
+
     def selection(self, base: Meaning, node: nodes.Filter) -> Meaning:
-        """`selectattr("kind", "equalto", "social")`: the list with a qualifier."""
-        args = [a.value for a in node.args if isinstance(a, nodes.Const)]
-        if not args or base.model is None or len(args) != len(node.args):
+        """`selectattr("kind", "equalto", "social")`: the list with a qualifier.
+
+        Selections in a row add up: `selectattr("pricing.value", "in", [A, B])` then
+        `rejectattr("pricing.value", "equalto", B)` keeps the elements priced A.
+        """
+        args = [_constant(a) for a in node.args]
+        if (not args or base.model is None or node.kwargs or any(a is _NOT_CONSTANT for a in args)
+                or not isinstance(args[0], str)):
             return self.unknown(f"filtre « {node.name} »", node)
-        attr = str(args[0]).split(".")[0]
-        label = field_label(base.model, attr)
+        attr = args[0].split(".")[0]
+        label = member_label(base.model, attr)
         python_type = field_type(base.model, attr)
         if label is None:
             return self.unknown(f"champ « {attr} »", node)
+        keep = node.name == "selectattr"
+        enum = python_type if isinstance(python_type, type) and issubclass(python_type,
+                                                                            Enum) else None
         bare = label.text.replace(" {de}", "").replace("{de}", "").strip()
-        if len(args) >= 3 and args[1] in ("equalto", "eq", "=="):
-            value = args[2]
-            shown = value
-            if isinstance(python_type, type) and issubclass(python_type, Enum):
-                try:
-                    shown = _enum_text(python_type(value))
-                except ValueError:
-                    shown = str(value)
-            keep = node.name == "selectattr"
-            qualifier = f" ({bare} : {shown})" if keep else f" ({bare} autre que {shown})"
-        elif len(args) == 1:
-            qualifier = f" (avec {bare})" if node.name == "selectattr" else f" (sans {bare})"
+        pick = Pick(attr, bare, enum=enum)
+        if len(args) == 1:
+            pick = replace(pick, present=keep)
+        elif len(args) == 3 and args[1] in _EQUAL_TESTS | _UNEQUAL_TESTS | {"in"}:
+            values = tuple(str(v) for v in (args[2] if isinstance(args[2], list) else [args[2]]))
+            if keep == (args[1] not in _UNEQUAL_TESTS):
+                pick = replace(pick, allowed=values)
+            else:
+                pick = replace(pick, excluded=values)
         else:
             return self.unknown(f"filtre « {node.name} »", node)
-        return replace(base, text=_qualify(base.text, qualifier),
-                       item=_qualify(base.item or MODEL_NOUNS[base.model].noun, qualifier),
-                       of=_qualify(base.of or MODEL_NOUNS[base.model].of, qualifier))
+        whole = base.whole or base
+        picks = _merge_picks(base.picks, pick)
+        qualifier = " (" + " ; ".join(_pick_text(p) for p in picks) + ")"
+        noun = noun_of(base.model)
+        return replace(whole, kind="list" if whole.kind == "lots" else whole.kind,
+                       text=_qualify(whole.text, qualifier),
+                       item=_qualify(whole.item or noun.noun, qualifier),
+                       of=_qualify(whole.of or noun.of, qualifier),
+                       whole=whole, picks=picks, selected=qualifier)
 
     def call(self, node: nodes.Call) -> Meaning:
         """`insertion_hours(…)` and the dossier's computed amounts."""
@@ -322,9 +411,15 @@ class Phrases:
             args = [self.ref(self.meaning(a)) for a in node.args]
             listed = ", ".join(args[:-1]) + (f" et {args[-1]}" if len(args) > 1 else "")
             return Meaning(f"nombre d’heures d’insertion calculé d’après {listed}", "number",
-                           quoted=False)
+                           quoted=False, counted="formula")
+        if isinstance(node.node, nodes.Name) and node.node.name == "range":
+            return self.numbers(node)
         if isinstance(node.node, nodes.Getattr) and not node.args:
             return self.meaning(node.node)
+        if isinstance(node.node, nodes.Getattr) and len(node.args) == 1 and not node.kwargs:
+            found = self.lookup(node.node, node.args[0])
+            if found is not None:
+                return found
         if (isinstance(node.node, nodes.Getattr) and node.node.attr in ("endswith", "startswith")
                 and len(node.args) == 1 and isinstance(node.args[0], nodes.Const)):
             verb = "se termine" if node.node.attr == "endswith" else "commence"
@@ -335,6 +430,46 @@ class Phrases:
                 and isinstance(node.args[0], nodes.Const)):
             return self.threshold(str(node.args[0].value))
         return self.unknown("appel de fonction", node)
+
+    def lookup(self, method: nodes.Getattr, arg: nodes.Node) -> Meaning | None:
+        """`facts.lot(lot.number)`: the element a method finds by one of its fields.
+
+        When the argument is that field of an object the clause already names (the loop's
+        lot), the result is that same object; otherwise « lot dont le numéro est … ».
+        """
+        owner = self.meaning(method.node)
+        if owner.kind != "model" or owner.model is None:
+            return None
+        label = member_label(owner.model, method.attr)
+        found_type = field_type(owner.model, method.attr)
+        if label is None or not label.key or not is_model(found_type):
+            return None
+        if isinstance(arg, nodes.Getattr) and arg.attr == label.key:
+            same = self.meaning(arg.node)
+            if same.kind == "model":
+                return Meaning(same.text, "model", quoted=False, model=found_type, of=same.of)
+        key = member_label(found_type, label.key)
+        noun = noun_of(found_type)
+        if key is None:
+            return None
+        bare = key.text.replace(" {de}", "").replace("{de}", "").strip()
+        which = f"dont le {bare} est {self.operand(self.meaning(arg))}"
+        return Meaning(f"{noun.noun} {which}", "model", quoted=False, model=found_type,
+                       of=f"{noun.of} {which}")
+
+    def numbers(self, node: nodes.Call) -> Meaning:
+        """`range(1, n)`: the whole numbers from 1 to n − 1, as a loop counts them."""
+        if not 1 <= len(node.args) <= 2 or node.kwargs:
+            return self.unknown("appel de fonction « range »", node)
+        start = node.args[0] if len(node.args) == 2 else nodes.Const(0)
+        stop = node.args[-1]
+        first = self.operand(self.meaning(start))
+        if isinstance(stop, nodes.Const) and isinstance(stop.value, int):
+            last = self.formats.number(stop.value - 1)
+        else:
+            last = f"{self.operand(self.meaning(stop))} − 1"
+        return Meaning(f"numéros de {first} à {last}", "list", quoted=False,
+                       item=f"numéro de {first} à {last}", element="number", counted="range")
 
     def threshold(self, threshold_id: str) -> Meaning:
         """`seuil("avance_seuil_montant")`: the dated value, named by its label."""
@@ -439,11 +574,13 @@ class Phrases:
             return f"l’acheteur ne retient pas tous ces choix : {labels}"
         # De Morgan: « ni A ni B » is « non A et non B »
         joined_by_or = is_or != negate
-        parts = []
-        for operand in operands:
-            text = self.condition(operand, negate)
-            inner = isinstance(operand, nodes.And | nodes.Or) or " ou " in text or " et " in text
-            parts.append(f"({text})" if inner and len(operands) > 1 else text)
+        parts = [self.condition(operand, negate) for operand in operands]
+        # brackets around every operand as soon as one holds « et » or « ou » itself
+        if len(parts) > 1 and any(
+                isinstance(operand, nodes.And | nodes.Or) or re.search(
+                    r"\b(?:et|ou)\b", _outside_brackets(text))
+                for operand, text in zip(operands, parts, strict=True)):
+            parts = [f"({text})" for text in parts]
         return (" ou " if joined_by_or else " et ").join(parts)
 
     def comparison(self, node: nodes.Compare, negate: bool) -> str:
@@ -460,7 +597,15 @@ class Phrases:
         if isinstance(right_node, nodes.Const) and left.kind == "count" and left.counted == "lots":
             value = right_node.value
             if (op, value) in _LOT_COUNTS:
-                return _LOT_COUNTS[op, value]
+                return _LOT_COUNTS[op, value] + left.selected
+        if isinstance(right_node, nodes.Const) and left.readings:
+            reading = _reading(left.readings, op, right_node.value)
+            if reading is not None:
+                return reading
+        if left.selected and left.counted == "lots" and op in _SOME_LOTS:
+            right_count = self.meaning(right_node)
+            if right_count.counted == "lots" and not right_count.selected:
+                return _SOME_LOTS[op] + left.selected
         if left.kind == "loop" and isinstance(right_node, nodes.Const):
             text = self.loop_comparison(left, op, right_node.value)
             if text is not None:
@@ -539,7 +684,12 @@ class Phrases:
                         else f"c’est le {which} {meaning.item}")
             return "condition non traduite"
         if meaning.kind == "bool" and not meaning.quoted:
-            return f"il est faux que {meaning.text}" if negate else meaning.text
+            if negate:
+                return meaning.negation or f"il est faux que {meaning.text}"
+            return meaning.text
+        reading = _reading(meaning.readings, "eq" if negate else "ne", 0)
+        if reading is not None:
+            return reading
         if meaning.kind == "bool" and meaning.origin == "clause":
             verb = "ne retient pas" if negate else "retient"
             return f"l’acheteur {verb} {self.ref(meaning)}"
@@ -552,7 +702,9 @@ class Phrases:
             return f"la liste {self.ref(meaning)} {'est vide' if negate else 'n’est pas vide'}"
         if meaning.kind == "list":
             item = meaning.item or f"élément de {self.ref(meaning)}"
-            return f"il n’y a aucun {item}" if negate else f"il y a au moins un {item}"
+            one = "une" if meaning.feminine else "un"
+            return f"il n’y a aucun{'e' if meaning.feminine else ''} {item}" if negate \
+                else f"il y a au moins {one} {item}"
         if meaning.kind in _NUMERIC and not meaning.quoted:
             return f"{meaning.text} {'vaut' if negate else 'ne vaut pas'} zéro"
         return f"{self.ref(meaning)} {'n’est pas renseigné' if negate else 'est renseigné'}"
@@ -566,6 +718,76 @@ def _qualify(text: str, qualifier: str) -> str:
     if text.endswith(")") and qualifier.startswith(" ("):
         return text[:-1] + " ; " + qualifier[2:]
     return text + qualifier
+
+
+_NOT_CONSTANT = object()
+_BRACKETED = re.compile(r"\([^()]*\)|«[^«»]*»")
+
+
+def _outside_brackets(text: str) -> str:
+    """A proposition without what it says between brackets or quotes (« … », ( … ))."""
+    while True:
+        shorter = _BRACKETED.sub("", text)
+        if shorter == text:
+            return text
+        text = shorter
+
+
+def _constant(node: nodes.Node) -> Any:
+    """The value of a constant, or of a list of constants; `_NOT_CONSTANT` otherwise."""
+    if isinstance(node, nodes.Const):
+        return node.value
+    if isinstance(node, nodes.List | nodes.Tuple) and all(
+            isinstance(item, nodes.Const) for item in node.items):
+        return [item.value for item in node.items if isinstance(item, nodes.Const)]
+    return _NOT_CONSTANT
+
+
+def _reading(readings: Sequence[tuple[str, int, str]], op: str, value: Any) -> str | None:
+    """The words a label gives for a comparison of its number with a constant, if any."""
+    return next((text for o, v, text in readings
+                 if o == op and v == value and not isinstance(value, bool)), None)
+
+
+def _merge_picks(picks: tuple[Pick, ...], new: Pick) -> tuple[Pick, ...]:
+    """Selections in a row: the conditions on one field add up."""
+    for index, old in enumerate(picks):
+        if old.attr != new.attr:
+            continue
+        present = new.present if old.present is None else old.present
+        allowed = old.allowed if new.allowed is None else (
+            new.allowed if old.allowed is None
+            else tuple(v for v in old.allowed if v in new.allowed))
+        excluded = old.excluded + tuple(v for v in new.excluded if v not in old.excluded)
+        if allowed is not None:
+            allowed, excluded = tuple(v for v in allowed if v not in excluded), ()
+        merged = replace(old, present=present, allowed=allowed, excluded=excluded)
+        return (*picks[:index], merged, *picks[index + 1:])
+    return (*picks, new)
+
+
+def _pick_text(pick: Pick) -> str:
+    """What a selection keeps, in words: « forme des prix : prix unitaires ou prix mixtes »."""
+
+    def shown(value: str) -> str:
+        if pick.enum is not None:
+            try:
+                return _enum_text(pick.enum(value))
+            except ValueError:
+                pass
+        return value
+
+    texts = []
+    if pick.present is not None:
+        texts.append(f"{'avec' if pick.present else 'sans'} {pick.label}")
+    if pick.allowed is not None:
+        texts.append(f"{pick.label} : "
+                     + (" ou ".join(shown(v) for v in pick.allowed) or "aucune valeur"))
+    elif len(pick.excluded) == 1:
+        texts.append(f"{pick.label} autre que {shown(pick.excluded[0])}")
+    elif pick.excluded:
+        texts.append(f"{pick.label} : " + ", ".join(f"ni {shown(v)}" for v in pick.excluded))
+    return " ; ".join(texts)
 
 
 def if_clause(condition: str) -> str:
