@@ -210,8 +210,7 @@ FIELD_LABELS: Mapping[str, FieldLabel] = MappingProxyType({
     "Tender.groupement_rows": L("nombre de lignes prévues pour les membres d’un groupement"),
     "Tender.is_framework": L("le marché est un accord-cadre",
                              negation="le marché n’est pas un accord-cadre"),
-    "Tender.periods": L("nombre de périodes d’exécution (période initiale et reconductions)",
-                        readings=RENEWED_IF_MORE_THAN_ONE),
+    "Tender.periods": L("nombre de périodes d’exécution", readings=RENEWED_IF_MORE_THAN_ONE),
     "Tender.total_months": L("durée maximale du marché, reconductions comprises, en mois"),
     # lots, criteria
     "Lot.number": L("numéro {de}"),

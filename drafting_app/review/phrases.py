@@ -1,53 +1,49 @@
 """Jinja expressions of a clause in French: values named by their labels, tests as propositions.
 
-`Phrases` reads one expression of a clause's syntax tree (a name, a field of the dossier, a
-filter, a comparison…) and says it in French: « taux de l’avance, en pourcentage », « plusieurs
-lots », « l’acheteur retient « option » ». The readable wording (`readable`) builds on it.
+`Phrases` reads one expression of a clause's syntax tree (a name, a field of the dossier or of
+its shared facts, a filter, a comparison…) and says it in French: « taux de l’avance, en
+pourcentage », « plusieurs lots », « l’acheteur retient « option » », « le marché est un
+accord-cadre ». Every name comes from the labels tables (`field_labels`, `fact_labels`), never
+from the code; what it cannot say is reported « non traduit ». The readable wording
+(`readable`) builds on it.
 """
 
 from __future__ import annotations
 
 import re
-import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 from jinja2 import nodes
 
 from drafting_app.documents.facts import Facts
-from drafting_app.dossier.model import Buyer, Ccag, Dossier, Lot, Subsidy, Tender
-from drafting_app.dossier.vocabulary import label_of
+from drafting_app.dossier.model import Buyer, Dossier, Lot, Subsidy, Tender
 from drafting_app.review.fact_labels import FACTS_NAME, member_label, noun_of
-from drafting_app.review.field_labels import (
-    FieldLabel,
-    field_type,
-    is_model,
-    python_kind,
-    unwrap_type,
+from drafting_app.review.field_labels import field_type, is_model
+from drafting_app.review.meanings import (
+    FILTER_SUFFIXES,
+    JOINED,
+    LIST_ELEMENT,
+    LoopFrame,
+    Meaning,
+    Untranslated,
+    bare,
+    const_kind,
+    enum_text,
+    field_of,
+    if_clause,
+    lower_first,
+    mapped,
+    outside_brackets,
+    reading,
+    selected,
+    typed,
 )
 from drafting_app.wording.model import Variable, VariableType
 from drafting_app.wording.render import Formats
 
-LIST_ELEMENT = "élément de la liste"
-#: how a Jinja filter changes what a placeholder says
-FILTER_SUFFIXES = {
-    "money": ", en euros",
-    "euros": ", en euros",
-    "amount_in_words": ", en lettres",
-    "words": ", en lettres",
-    "percent": ", en pourcentage",
-    "date_short": ", en chiffres",
-    "time": ", heure",
-    "label": ", en toutes lettres",
-    "number": "",
-    "date_long": "",
-    "lower_first": "",
-    "list": "",
-}
-UNITS = {"money": ("€", "euro"), "percent": ("%", "pourcent")}
 _TYPE_KINDS = {
     VariableType.TEXT: "text", VariableType.LONG_TEXT: "text", VariableType.INTEGER: "number",
     VariableType.DECIMAL: "number", VariableType.MONEY: "money", VariableType.PERCENT: "percent",
@@ -70,64 +66,9 @@ _LOT_COUNTS = {("gt", 1): "plusieurs lots", ("gteq", 2): "plusieurs lots",
                ("gt", 0): "au moins un lot", ("ne", 0): "au moins un lot"}
 _OPERATORS = {nodes.Add: "+", nodes.Sub: "−", nodes.Mul: "×", nodes.Div: "÷",
               nodes.FloorDiv: "÷", nodes.Mod: "modulo", nodes.Pow: "puissance"}
-#: `selectattr` tests that keep the elements whose field has one of some values, or not
-_EQUAL_TESTS = frozenset({"equalto", "eq", "==", "sameas"})
-_UNEQUAL_TESTS = frozenset({"ne", "!="})
 #: a count of some of the clause's lots compared with the count of all of them
 _SOME_LOTS = {"lt": "une partie seulement des lots", "ne": "une partie seulement des lots",
               "eq": "l’ensemble des lots", "gteq": "l’ensemble des lots"}
-#: how `join` joins a list's elements into one text
-JOINED = ", à la suite"
-
-
-# --------------------------------------------------------------------------- meanings
-
-
-@dataclass(frozen=True)
-class Pick:
-    """What `selectattr` / `rejectattr` keep of a list's elements, for one of their fields."""
-
-    attr: str
-    label: str  # the field's name without its owner: « forme des prix »
-    present: bool | None = None  # kept only when set (True) or only when empty (False)
-    allowed: tuple[str, ...] | None = None  # kept only with one of these values
-    excluded: tuple[str, ...] = ()  # never kept with one of these values
-    enum: type[Enum] | None = None
-
-
-@dataclass(frozen=True)
-class Meaning:
-    """What an expression stands for, in French."""
-
-    text: str
-    kind: str = "text"  # text number money percent date datetime year bool choice enum list
-    #                     model lots count loop formula
-    quoted: bool = True  # a label: between « » in notes and formulas
-    origin: str = "dossier"  # "clause": a value the buyer gives for this clause
-    model: type[Any] | None = None  # of an object, or of a list's elements
-    of: str = ""  # an object as owner: « du lot »; for a list, of its elements
-    item: str = ""  # one element of a list: « lot concerné »
-    element: str = "text"  # the kind of a list's elements when they are not objects
-    enum: type[Enum] | None = None
-    choices: tuple[str, ...] = ()
-    suffix: str = ""  # what the filters add: « , en lettres »
-    counted: str = ""  # for a count: what is counted (« lots » for the clause's lots)
-    negation: str = ""  # a proposition (kind bool, not quoted): what it says when false
-    feminine: bool = False  # the gender of `item`
-    #: a number compared with a constant, in words: (operator, constant, proposition)
-    readings: tuple[tuple[str, int, str], ...] = ()
-    parts: tuple[Meaning, ...] = ()  # the members of a list's elements when they are pairs
-    #: a selection (`selectattr`): the list it selects from, what it keeps and how it says it
-    whole: Meaning | None = None
-    picks: tuple[Pick, ...] = ()
-    selected: str = ""
-
-
-@dataclass
-class LoopFrame:
-    """A loop being translated: its element noun, for notes on the first or last one."""
-
-    item: str
 
 
 @dataclass
@@ -136,13 +77,6 @@ class _Scope:
 
     loop_vars: dict[str, Meaning] = field(default_factory=dict)
     assigned: dict[str, nodes.Node] = field(default_factory=dict)
-
-
-def lower_first(text: str) -> str:
-    """A label inside a sentence: lower-case first letter, unless it starts an acronym."""
-    if len(text) > 1 and text[1].isupper():
-        return text
-    return text[:1].lower() + text[1:]
 
 
 class Phrases:
@@ -181,7 +115,7 @@ class Phrases:
         if isinstance(node, nodes.Filter):
             return self.filtered(node)
         if isinstance(node, nodes.Const):
-            return Meaning(self.constant(node.value, None), _const_kind(node.value), quoted=False)
+            return Meaning(self.constant(node.value, None), const_kind(node.value), quoted=False)
         if isinstance(node, nodes.List | nodes.Tuple):
             return Meaning(", ".join(self.constant(getattr(i, "value", None), None)
                                      for i in node.items), quoted=False)
@@ -268,46 +202,11 @@ class Phrases:
             return self.loop_attribute(base, attr, node)
         if base.model is None or base.kind != "model":
             return self.unknown(f"attribut « {attr} »", node)
-        label = member_label(base.model, attr)
-        python_type = field_type(base.model, attr)
-        if label is None or python_type is None:
-            return self.unknown(f"champ « {attr} »", node)
-        return self.typed(label, python_type, base.of)
-
-    def typed(self, label: FieldLabel, python_type: Any, of: str) -> Meaning:
-        """A field of a known type named by its label; `of` is its owner (« du lot »)."""
-        text = label.text.format(de=of)
-        if label.negation:
-            return Meaning(text, "bool", quoted=False, negation=label.negation.format(de=of))
-        origin = typing.get_origin(python_type)
-        if origin is tuple:
-            element_type = unwrap_type(typing.get_args(python_type)[0])
-            item = label.item.format(de=of) if label.item else ""
-            if is_model(element_type):
-                return Meaning(text, "list", model=element_type, item=item,
-                               of=noun_of(element_type).of, readings=label.readings,
-                               feminine=label.feminine)
-            parts: tuple[Meaning, ...] = ()
-            members = typing.get_args(element_type)
-            if label.parts and typing.get_origin(element_type) is tuple and len(members) == len(
-                    label.parts):
-                parts = tuple(self.part(part, unwrap_type(member), of)
-                              for part, member in zip(label.parts, members, strict=True))
-            return Meaning(text, "list", item=item, parts=parts, readings=label.readings,
-                           element=label.kind or python_kind(element_type),
-                           feminine=label.feminine)
-        if is_model(python_type):
-            return Meaning(text, "model", model=python_type, of=f"({text})")
-        if isinstance(python_type, type) and issubclass(python_type, Enum):
-            return Meaning(text, "enum", enum=python_type)
-        return Meaning(text, label.kind or python_kind(python_type), readings=label.readings)
-
-    def part(self, label: FieldLabel, python_type: Any, of: str) -> Meaning:
-        """One member of a pair a loop unpacks (`for status, titles in …`)."""
-        if is_model(python_type):
-            return Meaning(label.text.format(de=of), "model", quoted=False, model=python_type,
-                           of=noun_of(python_type).of)
-        return replace(self.typed(label, python_type, of), quoted=False)
+        try:
+            label, python_type = field_of(base.model, attr)
+        except Untranslated as exc:
+            return self.unknown(exc.what, node)
+        return typed(label, python_type, base.of)
 
     def loop_attribute(self, base: Meaning, attr: str, node: nodes.Node) -> Meaning:
         """`loop.index` and friends, as values."""
@@ -338,72 +237,17 @@ class Phrases:
         if name == "sum":
             kind = base.element if base.element in _NUMERIC else "number"
             return Meaning(f"total de {self.ref(base)}", kind, quoted=False)
-        if name in ("selectattr", "rejectattr"):
-            return self.selection(base, node)
+        if name in ("selectattr", "rejectattr", "map"):
+            try:
+                return mapped(base, node) if name == "map" else selected(base, node)
+            except Untranslated as exc:
+                return self.unknown(exc.what, node)
         if name in ("first", "last"):
             return self.element(base)
-        if name == "map":
-            return self.mapped(base, node)
         if name == "join" and base.kind in ("list", "lots"):
             return Meaning(base.text, "text", quoted=base.quoted, origin=base.origin,
                            suffix=base.suffix + JOINED)
         return self.unknown(f"filtre « {name} »", node)
-
-    def mapped(self, base: Meaning, node: nodes.Filter) -> Meaning:
-        """`map(attribute="number")`: one field of each element of a list of objects."""
-        attribute = next((k.value for k in node.kwargs if k.key == "attribute"), None)
-        if (base.model is None or node.args or len(node.kwargs) != 1
-                or not isinstance(attribute, nodes.Const) or not isinstance(attribute.value, str)):
-            return self.unknown("filtre « map »", node)
-        attr = attribute.value.split(".")[0]
-        label = member_label(base.model, attr)
-        python_type = field_type(base.model, attr)
-        if label is None or python_type is None:
-            return self.unknown(f"champ « {attr} »", node)
-        noun = noun_of(base.model)
-        one = self.typed(label, python_type, base.of or noun.of)
-        each = self.typed(label, python_type, f"de chaque {base.item or noun.noun}")
-        return Meaning(each.text, "list", item=one.text, element=one.kind, enum=one.enum)
-
-    def selection(self, base: Meaning, node: nodes.Filter) -> Meaning:
-        """`selectattr("kind", "equalto", "social")`: the list with a qualifier.
-
-        Selections in a row add up: `selectattr("pricing.value", "in", [A, B])` then
-        `rejectattr("pricing.value", "equalto", B)` keeps the elements priced A.
-        """
-        args = [_constant(a) for a in node.args]
-        if (not args or base.model is None or node.kwargs or any(a is _NOT_CONSTANT for a in args)
-                or not isinstance(args[0], str)):
-            return self.unknown(f"filtre « {node.name} »", node)
-        attr = args[0].split(".")[0]
-        label = member_label(base.model, attr)
-        python_type = field_type(base.model, attr)
-        if label is None:
-            return self.unknown(f"champ « {attr} »", node)
-        keep = node.name == "selectattr"
-        enum = python_type if isinstance(python_type, type) and issubclass(python_type,
-                                                                            Enum) else None
-        bare = label.text.replace(" {de}", "").replace("{de}", "").strip()
-        pick = Pick(attr, bare, enum=enum)
-        if len(args) == 1:
-            pick = replace(pick, present=keep)
-        elif len(args) == 3 and args[1] in _EQUAL_TESTS | _UNEQUAL_TESTS | {"in"}:
-            values = tuple(str(v) for v in (args[2] if isinstance(args[2], list) else [args[2]]))
-            if keep == (args[1] not in _UNEQUAL_TESTS):
-                pick = replace(pick, allowed=values)
-            else:
-                pick = replace(pick, excluded=values)
-        else:
-            return self.unknown(f"filtre « {node.name} »", node)
-        whole = base.whole or base
-        picks = _merge_picks(base.picks, pick)
-        qualifier = " (" + " ; ".join(_pick_text(p) for p in picks) + ")"
-        noun = noun_of(base.model)
-        return replace(whole, kind="list" if whole.kind == "lots" else whole.kind,
-                       text=_qualify(whole.text, qualifier),
-                       item=_qualify(whole.item or noun.noun, qualifier),
-                       of=_qualify(whole.of or noun.of, qualifier),
-                       whole=whole, picks=picks, selected=qualifier)
 
     def call(self, node: nodes.Call) -> Meaning:
         """`insertion_hours(…)` and the dossier's computed amounts."""
@@ -452,8 +296,7 @@ class Phrases:
         noun = noun_of(found_type)
         if key is None:
             return None
-        bare = key.text.replace(" {de}", "").replace("{de}", "").strip()
-        which = f"dont le {bare} est {self.operand(self.meaning(arg))}"
+        which = f"dont le {bare(key)} est {self.operand(self.meaning(arg))}"
         return Meaning(f"{noun.noun} {which}", "model", quoted=False, model=found_type,
                        of=f"{noun.of} {which}")
 
@@ -511,7 +354,7 @@ class Phrases:
         if isinstance(value, str):
             if against is not None and against.enum is not None:
                 try:
-                    return f"« {_enum_text(against.enum(value))} »"
+                    return f"« {enum_text(against.enum(value))} »"
                 except ValueError:
                     pass
             return f"« {value} »"
@@ -578,7 +421,7 @@ class Phrases:
         # brackets around every operand as soon as one holds « et » or « ou » itself
         if len(parts) > 1 and any(
                 isinstance(operand, nodes.And | nodes.Or) or re.search(
-                    r"\b(?:et|ou)\b", _outside_brackets(text))
+                    r"\b(?:et|ou)\b", outside_brackets(text))
                 for operand, text in zip(operands, parts, strict=True)):
             parts = [f"({text})" for text in parts]
         return (" ou " if joined_by_or else " et ").join(parts)
@@ -599,9 +442,9 @@ class Phrases:
             if (op, value) in _LOT_COUNTS:
                 return _LOT_COUNTS[op, value] + left.selected
         if isinstance(right_node, nodes.Const) and left.readings:
-            reading = _reading(left.readings, op, right_node.value)
-            if reading is not None:
-                return reading
+            words = reading(left.readings, op, right_node.value)
+            if words is not None:
+                return words
         if left.selected and left.counted == "lots" and op in _SOME_LOTS:
             right_count = self.meaning(right_node)
             if right_count.counted == "lots" and not right_count.selected:
@@ -687,9 +530,9 @@ class Phrases:
             if negate:
                 return meaning.negation or f"il est faux que {meaning.text}"
             return meaning.text
-        reading = _reading(meaning.readings, "eq" if negate else "ne", 0)
-        if reading is not None:
-            return reading
+        words = reading(meaning.readings, "eq" if negate else "ne", 0)
+        if words is not None:
+            return words
         if meaning.kind == "bool" and meaning.origin == "clause":
             verb = "ne retient pas" if negate else "retient"
             return f"l’acheteur {verb} {self.ref(meaning)}"
@@ -708,107 +551,5 @@ class Phrases:
         if meaning.kind in _NUMERIC and not meaning.quoted:
             return f"{meaning.text} {'vaut' if negate else 'ne vaut pas'} zéro"
         return f"{self.ref(meaning)} {'n’est pas renseigné' if negate else 'est renseigné'}"
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _qualify(text: str, qualifier: str) -> str:
-    """`critères (nature : x)` and ` (sans sous-critères)` → `critères (nature : x ; sans …)`."""
-    if text.endswith(")") and qualifier.startswith(" ("):
-        return text[:-1] + " ; " + qualifier[2:]
-    return text + qualifier
-
-
-_NOT_CONSTANT = object()
-_BRACKETED = re.compile(r"\([^()]*\)|«[^«»]*»")
-
-
-def _outside_brackets(text: str) -> str:
-    """A proposition without what it says between brackets or quotes (« … », ( … ))."""
-    while True:
-        shorter = _BRACKETED.sub("", text)
-        if shorter == text:
-            return text
-        text = shorter
-
-
-def _constant(node: nodes.Node) -> Any:
-    """The value of a constant, or of a list of constants; `_NOT_CONSTANT` otherwise."""
-    if isinstance(node, nodes.Const):
-        return node.value
-    if isinstance(node, nodes.List | nodes.Tuple) and all(
-            isinstance(item, nodes.Const) for item in node.items):
-        return [item.value for item in node.items if isinstance(item, nodes.Const)]
-    return _NOT_CONSTANT
-
-
-def _reading(readings: Sequence[tuple[str, int, str]], op: str, value: Any) -> str | None:
-    """The words a label gives for a comparison of its number with a constant, if any."""
-    return next((text for o, v, text in readings
-                 if o == op and v == value and not isinstance(value, bool)), None)
-
-
-def _merge_picks(picks: tuple[Pick, ...], new: Pick) -> tuple[Pick, ...]:
-    """Selections in a row: the conditions on one field add up."""
-    for index, old in enumerate(picks):
-        if old.attr != new.attr:
-            continue
-        present = new.present if old.present is None else old.present
-        allowed = old.allowed if new.allowed is None else (
-            new.allowed if old.allowed is None
-            else tuple(v for v in old.allowed if v in new.allowed))
-        excluded = old.excluded + tuple(v for v in new.excluded if v not in old.excluded)
-        if allowed is not None:
-            allowed, excluded = tuple(v for v in allowed if v not in excluded), ()
-        merged = replace(old, present=present, allowed=allowed, excluded=excluded)
-        return (*picks[:index], merged, *picks[index + 1:])
-    return (*picks, new)
-
-
-def _pick_text(pick: Pick) -> str:
-    """What a selection keeps, in words: « forme des prix : prix unitaires ou prix mixtes »."""
-
-    def shown(value: str) -> str:
-        if pick.enum is not None:
-            try:
-                return _enum_text(pick.enum(value))
-            except ValueError:
-                pass
-        return value
-
-    texts = []
-    if pick.present is not None:
-        texts.append(f"{'avec' if pick.present else 'sans'} {pick.label}")
-    if pick.allowed is not None:
-        texts.append(f"{pick.label} : "
-                     + (" ou ".join(shown(v) for v in pick.allowed) or "aucune valeur"))
-    elif len(pick.excluded) == 1:
-        texts.append(f"{pick.label} autre que {shown(pick.excluded[0])}")
-    elif pick.excluded:
-        texts.append(f"{pick.label} : " + ", ".join(f"ni {shown(v)}" for v in pick.excluded))
-    return " ; ".join(texts)
-
-
-def if_clause(condition: str) -> str:
-    """« Si » before a proposition, elided before « il »: « S’il y a… »."""
-    if condition.startswith(("il ", "ils ")):
-        return "S’" + condition
-    return "Si " + condition
-
-
-def _const_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int | float | Decimal):
-        return "number"
-    return "text"
-
-
-def _enum_text(member: Enum) -> str:
-    """A coded value as a note names it: a CCAG by its short name, others by their label."""
-    if isinstance(member, Ccag):
-        return member.value
-    return label_of(member)
 
 

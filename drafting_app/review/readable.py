@@ -24,17 +24,17 @@ from jinja2.sandbox import SandboxedEnvironment
 from drafting_app.documents.blocks import Block, Heading, ListItem, Paragraph, Table, plain_text
 from drafting_app.documents.text import blocks_to_text
 from drafting_app.review.field_labels import MONEY, PERCENT, path_label
-from drafting_app.review.phrases import (
+from drafting_app.review.meanings import (
     FILTER_SUFFIXES,
     JOINED,
     LIST_ELEMENT,
     UNITS,
     LoopFrame,
     Meaning,
-    Phrases,
     if_clause,
     lower_first,
 )
+from drafting_app.review.phrases import Phrases
 from drafting_app.wording.library import prepare_source
 from drafting_app.wording.markup import french_typography, parse_markup, value_token
 from drafting_app.wording.model import ClauseMeta, Variable, VariableType

@@ -240,6 +240,10 @@ def test_selections_of_lots_read_as_lots_with_a_qualifier() -> None:
                  '| length == 0 %}Tout est mixte.{% endif %}\n') == (
         "[Si aucun lot (forme des prix\u00a0: prix global et forfaitaire)\u00a0:] Tout est "
         "mixte. [Fin]\n")
+    # the words for the count of all the tender's lots are not those of a selection of them
+    assert _read('{% if tender.lots | selectattr("reservation") | list | length > 1 %}Réservés.'
+                 '{% endif %}\n') == ("[Si le nombre de lots du marché (avec réservation) dépasse "
+                                      "1\u00a0:] Réservés. [Fin]\n")
     # a selection of the clause's lots is not « le marché est alloti »
     assert _read('{% if lots | selectattr("minimum") | list %}Minimum.{% endif %} '
                  '{% if lots | rejectattr("maximum") | list %}Maximum.{% endif %}\n') == (
@@ -257,8 +261,8 @@ def test_the_tenders_computed_properties_read_as_propositions() -> None:
                     "accord-cadre\u00a0:] Par période. [Fin] [Si le marché prévoit au moins une "
                     "reconduction\u00a0:] Reconductions comprises. [Fin] [Si le marché compte "
                     "plusieurs lots\u00a0:] Par lot. [Fin] Au plus [durée maximale du marché, "
-                    "reconductions comprises, en mois] mois, en [nombre de périodes d’exécution "
-                    "(période initiale et reconductions), en lettres] périodes.\n")
+                    "reconductions comprises, en mois] mois, en [nombre de périodes d’exécution, "
+                    "en lettres] périodes.\n")
     assert _read("{% if not tender.is_framework and tender.periods == 1 %}Simple.{% endif %}\n"
                  ) == ("[Si le marché n’est pas un accord-cadre et le marché ne prévoit aucune "
                        "reconduction\u00a0:] Simple. [Fin]\n")
