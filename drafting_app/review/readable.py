@@ -388,15 +388,16 @@ class _Translator(Phrases):
         quoted = "«" in literal and "»" in literal
         if mark != VALUE_MARK or not _PUNCTUATION.match(literal.replace("«", "").replace("»", "")):
             return None
+        whole = True  # the loop writes each element as it is: the whole list
         if content == f"[{LIST_ELEMENT}]" and item.startswith("élément de "):
             shown = f"éléments de {item.removeprefix('élément de ')}"
         elif content == f"[{self.value_text(element)}]" and collection.item:
-            shown = collection.text  # each element as it is: the whole list
+            shown = collection.text
         else:
-            shown = f"{content[1:-1]}, pour chaque {item}"
+            shown, whole = f"{content[1:-1]}, pour chaque {item}", False
         if quoted:
             shown += ", chacun entre guillemets"
-        if not shown.endswith(f"pour chaque {item}"):
+        if whole:
             shown += JOINED
         self.annotations.append((VALUE_MARK, f"[{shown}]"))
         return value_token(len(self.annotations) - 1)
