@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph as WordParagraph
 
 from drafting_app.documents.blocks import (
     Heading,
@@ -188,11 +187,3 @@ class HeadingNumbers:
 
         label = re.sub(r"%([1-9])", replace, level.text)
         return label + ("" if level.suffix == "nothing" or not label else " ")
-
-
-def set_num_pr(paragraph: WordParagraph, *, num_id: int, ilvl: int | None) -> None:
-    """Direct numbering on a paragraph; numId 0 switches the style's numbering off."""
-    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
-    if ilvl is not None:
-        num_pr.get_or_add_ilvl().val = ilvl
-    num_pr.get_or_add_numId().val = num_id
