@@ -19,7 +19,12 @@ from pydantic import BaseModel
 from drafting_app.dossier.model import Dossier, DossierKind
 from drafting_app.files.problems import Problem
 from drafting_app.files.toml_files import locate, read_text, read_toml_file, validate_file
-from drafting_app.wording.markup import parse_markup, value_token
+from drafting_app.wording.markup import (
+    STATEMENT_MARK,
+    parse_markup,
+    value_token,
+    without_surrogates,
+)
 from drafting_app.wording.model import (
     ClauseMeta,
     ClauseStatus,
@@ -140,6 +145,7 @@ def prepare_source(source: str) -> str:
     (`… défavorisés{% endif %}`), gluing two paragraphs together; this only touches lines
     made of statements alone. The newline is kept inside a comment so line numbers stay true.
     """
+    source = without_surrogates(source)  # the value sentinels never stand in wording
     return _STATEMENT_LINE.sub(lambda m: m.group(0)[:-1] + "{#\n#}", source)
 
 
@@ -196,21 +202,22 @@ def neutralise_jinja(source: str) -> tuple[str, list[int]]:
     def blank(match: re.Match[str]) -> str:
         return "\n" * match.group(0).count("\n")
 
+    source = without_surrogates(source)
     text = re.sub(r"\{#.*?#\}", blank, source, flags=re.S)
-    text = re.sub(r"\{%.*?%\}", lambda m: "\ue002" + blank(m), text, flags=re.S)
+    text = re.sub(r"\{%.*?%\}", lambda m: STATEMENT_MARK + blank(m), text, flags=re.S)
     text = re.sub(r"\{\{.*?\}\}", lambda m: value_token(0) + blank(m), text, flags=re.S)
     branch = re.compile(r"^\s*\{%-?\s*(else|elif)\b")
     kept: list[str] = []
     origin: list[int] = []
     source_lines = source.split("\n")
     for number, line in enumerate(text.split("\n"), start=1):
-        if "\ue002" in line and not line.replace("\ue002", "").strip():
+        if STATEMENT_MARK in line and not line.replace(STATEMENT_MARK, "").strip():
             # another branch starts: what precedes it never stands next to what follows
             if number <= len(source_lines) and branch.match(source_lines[number - 1]):
                 kept.append("")
                 origin.append(number)
             continue
-        kept.append(line.replace("\ue002", ""))
+        kept.append(line.replace(STATEMENT_MARK, ""))
         origin.append(number)
     return "\n".join(kept), origin
 
