@@ -6,13 +6,14 @@ Loading never stops at the first problem: every problem is collected with its fi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from jinja2 import TemplateSyntaxError, nodes
+from jinja2 import TemplateError, TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
@@ -74,6 +75,9 @@ class Clause:
     sample_values: Mapping[str, Any]
     expected: str | None
     sample_lots: tuple[int, ...] = ()
+    #: the wording compiled by Jinja (Python source), kept from the check so that rendering
+    #: never parses it again; None: compiled when first rendered
+    code: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -100,6 +104,9 @@ class Skeleton:
     meta: DocumentMeta
     text: str
     folder: Path
+    code: str | None = field(default=None, compare=False, repr=False)
+    #: the (piece, part) slots it fills with `clauses(piece, part)`; None: not computed
+    slots: frozenset[tuple[str, str]] | None = field(default=None, compare=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -112,6 +119,89 @@ class Skeleton:
         return self.folder / CLAUSE_TEXT
 
 
+def fold(text: str) -> str:
+    """Lower-case text without accents: `Équitable` and `equitable` fold alike."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
+
+
+@dataclass(frozen=True)
+class ClauseEntry:
+    """What the library keeps in memory for a clause: enough to list, filter and search it.
+
+    The wording, the note, the variables and the references are read when the clause is
+    first opened (`Library.clauses[id]`).
+    """
+
+    id: str
+    title: str
+    category: str
+    status: ClauseStatus
+    #: (piece, part) of each placement
+    placements: tuple[tuple[Piece, str], ...]
+    keywords: tuple[str, ...]
+    folder: Path
+    sample_kind: DossierKind
+    #: (legal text, article) of each reference, for the library-wide check
+    references: tuple[tuple[str, str], ...]
+    #: folded id and title, folded summary + keywords + category, folded everything
+    title_key: str
+    tags_key: str
+    haystack: str
+
+    @classmethod
+    def of(cls, clause: Clause) -> ClauseEntry:
+        """The entry of a loaded clause."""
+        meta = clause.meta
+        return cls(
+            id=meta.id,
+            title=meta.title,
+            category=meta.category,
+            status=meta.status,
+            placements=tuple((p.piece, p.part) for p in meta.placements),
+            keywords=meta.keywords,
+            folder=clause.folder,
+            sample_kind=clause.sample_kind(),
+            references=tuple((r.text, r.article) for r in meta.references),
+            title_key=fold(f"{meta.id} {meta.title}"),
+            tags_key=fold(" ".join([meta.summary, *meta.keywords, meta.category])),
+            haystack=fold(" ".join([meta.id, meta.title, meta.category, meta.summary, meta.note,
+                                    " ".join(meta.keywords), clause.text,
+                                    " ".join(r.label() for r in meta.references)])),
+        )
+
+
+class LazyClauses(Mapping[str, "Clause"]):
+    """The clauses of a library by id: each is read (from the cache or its files) when first
+    asked for, and kept; the index of every clause is there from the start."""
+
+    def __init__(
+        self, entries: Mapping[str, ClauseEntry], load: Callable[[ClauseEntry], Clause | None]
+    ) -> None:
+        self.entries = MappingProxyType(dict(entries))
+        self._load = load
+        self._loaded: dict[str, Clause] = {}
+
+    def __getitem__(self, clause_id: str) -> Clause:
+        clause = self._loaded.get(clause_id)
+        if clause is None:
+            entry = self.entries[clause_id]
+            loaded = self._load(entry)
+            if loaded is None:
+                raise KeyError(clause_id)
+            clause = self._loaded.setdefault(clause_id, loaded)
+        return clause
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __contains__(self, clause_id: object) -> bool:
+        return clause_id in self.entries
+
+
 @dataclass(frozen=True)
 class Library:
     """Everything loaded from a clause library folder; immutable once built."""
@@ -121,6 +211,24 @@ class Library:
     documents: Mapping[str, Skeleton]
     samples: Mapping[DossierKind, Path] = field(default_factory=lambda: MappingProxyType({}))
     references: ReferenceIndex | None = None
+    _index: dict[int, Mapping[str, ClauseEntry]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
+    @property
+    def index(self) -> Mapping[str, ClauseEntry]:
+        """The compact index of the clauses (what lists, filters and search read)."""
+        entries = getattr(self.clauses, "entries", None)
+        if entries is not None:
+            return entries  # type: ignore[no-any-return]
+        built = self._index.get(id(self.clauses))
+        if built is None:
+            built = MappingProxyType(
+                {clause_id: ClauseEntry.of(clause) for clause_id, clause in self.clauses.items()}
+            )
+            self._index.clear()
+            self._index[id(self.clauses)] = built
+        return built
 
     def clause(self, clause_id: str) -> Clause | None:
         """The clause with this id, or None."""
@@ -222,6 +330,16 @@ def neutralise_jinja(source: str) -> tuple[str, list[int]]:
     return "\n".join(kept), origin
 
 
+@dataclass(frozen=True)
+class CheckedTemplate:
+    """What checking a wording found: the names it reads (first line of each), the Python
+    source Jinja compiled it to, and the slots it fills with `clauses(piece, part)`."""
+
+    names: dict[str, int]
+    code: str | None
+    slots: frozenset[tuple[str, str]]
+
+
 def check_template(
     env: SandboxedEnvironment,
     source: str,
@@ -234,8 +352,21 @@ def check_template(
 
     Returns the names the template reads (with their first line), None on a syntax error.
     """
+    checked = check_and_compile(env, source, path, declared, context, problems)
+    return None if checked is None else checked.names
+
+
+def check_and_compile(
+    env: SandboxedEnvironment,
+    source: str,
+    path: Path,
+    declared: set[str],
+    context: frozenset[str],
+    problems: list[Problem],
+) -> CheckedTemplate | None:
+    """`check_template`, keeping the parse: the template compiled, its names and slots."""
     try:
-        ast = env.parse(prepare_source(source))
+        ast = env.parse(prepare_source(source), name=path.name, filename=str(path))
     except TemplateSyntaxError as exc:
         problems.append(Problem(path, exc.lineno, f"erreur de syntaxe Jinja : {exc.message}"))
         return None
@@ -261,7 +392,21 @@ def check_template(
             origin[markup_problem.line - 1] if markup_problem.line <= len(origin) else None
         )
         problems.append(Problem(path, source_line, markup_problem.message))
-    return used
+    slots = frozenset(_slots(ast))
+    try:
+        code: str | None = env._generate(ast, path.name, str(path))
+    except TemplateError:  # an unknown filter or test, reported above
+        code = None
+    return CheckedTemplate(used, code, slots)
+
+
+def _slots(ast: nodes.Template) -> Iterator[tuple[str, str]]:
+    """The (piece, part) of each `clauses(…)` / `has_clauses(…)` call with literal arguments."""
+    for call in ast.find_all(nodes.Call):
+        if (isinstance(call.node, nodes.Name) and call.node.name in ("clauses", "has_clauses")
+                and len(call.args) >= 2
+                and all(isinstance(a, nodes.Const) for a in call.args[:2])):
+            yield (str(call.args[0].value), str(call.args[1].value))  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------- loading
@@ -290,6 +435,7 @@ def load_clause(
     sample = read_toml_file(sample_path, problems)
     sample_values: dict[str, Any] = {}
     sample_lots: tuple[int, ...] = ()
+    code: str | None = None
     if sample is not None:
         unknown = set(sample[0]) - {"values", "lots"}
         for key in sorted(unknown):
@@ -312,9 +458,10 @@ def load_clause(
     expected = expected_path.read_text(encoding="utf-8") if expected_path.exists() else None
     if meta is not None and text is not None:
         declared = {v.name for v in meta.variables}
-        names = check_template(env, text, folder / CLAUSE_TEXT, declared, CLAUSE_CONTEXT,
-                               problems)
-        used = declared if names is None else set(names)
+        checked = check_and_compile(env, text, folder / CLAUSE_TEXT, declared, CLAUSE_CONTEXT,
+                                    problems)
+        code = None if checked is None else checked.code
+        used = declared if checked is None else set(checked.names)
         for variable in meta.variables:
             if variable.name not in used:
                 problems.append(
@@ -358,7 +505,8 @@ def load_clause(
         )
     if not usable or meta is None or text is None:
         return None
-    return Clause(meta, text, folder, MappingProxyType(sample_values), expected, sample_lots)
+    return Clause(meta, text, folder, MappingProxyType(sample_values), expected, sample_lots,
+                  code)
 
 
 def load_skeleton(
@@ -373,11 +521,15 @@ def load_skeleton(
         problems.append(Problem(meta_path, locate(read[1], ("id",)),
                                 f"l’identifiant « {meta.id} » doit être le nom du dossier"))
     text = read_text(folder / CLAUSE_TEXT, problems)
+    checked = None
     if text is not None:
-        check_template(env, text, folder / CLAUSE_TEXT, set(), DOCUMENT_CONTEXT, problems)
+        checked = check_and_compile(env, text, folder / CLAUSE_TEXT, set(), DOCUMENT_CONTEXT,
+                                    problems)
     if meta is None or text is None or len(problems) > before:
         return None
-    return Skeleton(meta, text, folder)
+    if checked is None:
+        return Skeleton(meta, text, folder)
+    return Skeleton(meta, text, folder, checked.code, checked.slots)
 
 
 def load_library(root: Path, env: SandboxedEnvironment) -> tuple[Library, list[Problem]]:
@@ -466,15 +618,14 @@ def skeleton_slots(env: SandboxedEnvironment, skeletons: Iterable[Skeleton]) -> 
     """The (piece, part) slots that skeletons fill with `clauses(piece, part)`."""
     slots: set[Slot] = set()
     for skeleton in skeletons:
+        if skeleton.slots is not None:
+            slots.update(skeleton.slots)
+            continue
         try:
             ast = env.parse(skeleton.text)
         except TemplateSyntaxError:
             continue
-        for call in ast.find_all(nodes.Call):
-            if (isinstance(call.node, nodes.Name) and call.node.name in ("clauses", "has_clauses")
-                    and len(call.args) >= 2
-                    and all(isinstance(a, nodes.Const) for a in call.args[:2])):
-                slots.add((str(call.args[0].value), str(call.args[1].value)))  # type: ignore[attr-defined]
+        slots.update(_slots(ast))
     return slots
 
 

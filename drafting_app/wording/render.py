@@ -213,19 +213,26 @@ class Renderer:
     def __init__(self, library: Library, env: SandboxedEnvironment) -> None:
         self.library = library
         self.env = env
-        self._compiled: dict[Path, Any] = {}
+        self._compiled: dict[Path, tuple[str, Any]] = {}
 
-    def _template(self, path: Path, source: str) -> Any:
-        template = self._compiled.get(path)
-        if template is None:
-            code = self.env.compile(prepare_source(source), name=path.name, filename=str(path))
-            template = self.env.template_class.from_code(self.env, code, self.env.globals, None)
-            self._compiled[path] = template
+    def _template(self, item: Clause | Skeleton) -> Any:
+        path = item.text_path
+        known = self._compiled.get(path)
+        if known is not None and known[0] == item.text:
+            return known[1]
+        if item.code is not None:  # compiled when the library checked it: no second parse
+            code = compile(item.code, str(path), "exec")
+        else:
+            code = self.env.compile(prepare_source(item.text), name=path.name,
+                                    filename=str(path))
+        template = self.env.template_class.from_code(self.env, code, self.env.globals, None)
+        self._compiled[path] = (item.text, template)
         return template
 
-    def _run(self, path: Path, source: str, context: dict[str, Any]) -> str:
+    def _run(self, item: Clause | Skeleton, context: dict[str, Any]) -> str:
+        path = item.text_path
         try:
-            return str(self._template(path, source).render(context))
+            return str(self._template(item).render(context))
         except RenderError:
             raise
         except (TemplateError, TypeError, ValueError, ArithmeticError, KeyError) as exc:
@@ -255,7 +262,7 @@ class Renderer:
         if problems:
             raise RenderError(problems)
         context[VALUES_KEY] = table
-        return self._run(clause.text_path, clause.text, context)
+        return self._run(clause, context)
 
     def render_clause(
         self, clause: Clause, dossier: Dossier, chosen: ChosenClause | None = None
@@ -278,7 +285,7 @@ class Renderer:
         context.update(self._functions(dossier, table, lot))
         context["document"] = skeleton.meta
         context[VALUES_KEY] = table
-        markup = self._run(skeleton.text_path, skeleton.text, context)
+        markup = self._run(skeleton, context)
         blocks = _parse(markup, table, skeleton.text_path)
         return Document(document_info(skeleton, dossier, lot), blocks)
 
