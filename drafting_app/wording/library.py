@@ -5,6 +5,7 @@ Loading never stops at the first problem: every problem is collected with its fi
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -20,6 +21,7 @@ from pydantic import BaseModel
 from drafting_app.dossier.model import Dossier, DossierKind
 from drafting_app.files.problems import Problem
 from drafting_app.files.toml_files import locate, read_text, read_toml_file, validate_file
+from drafting_app.wording.cache import LibraryCache, fingerprint
 from drafting_app.wording.markup import (
     STATEMENT_MARK,
     parse_markup,
@@ -38,6 +40,7 @@ from drafting_app.wording.model import (
 from drafting_app.wording.values import coerce_values, field_path_exists
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 CLAUSE_META = "clause.toml"
 CLAUSE_TEXT = "text.fr.md"
@@ -89,12 +92,25 @@ class Clause:
         """The wording file, for messages."""
         return self.folder / CLAUSE_TEXT
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # for the cache: a mapping proxy cannot be pickled, the dict behind it can
+        return (_clause, (self.meta, self.text, self.folder, dict(self.sample_values),
+                          self.expected, self.sample_lots, self.code))
+
     def sample_kind(self) -> DossierKind:
         """Which sample dossier renders this clause's sample: subsidy pieces or tender pieces."""
         subsidy = {Piece.CONVENTION, Piece.CPO}
         if all(p.piece in subsidy for p in self.meta.placements):
             return DossierKind.ANNUAL_CONVENTION
         return DossierKind.TENDER
+
+
+def _clause(
+    meta: ClauseMeta, text: str, folder: Path, sample_values: dict[str, Any],
+    expected: str | None, sample_lots: tuple[int, ...], code: str | None,
+) -> Clause:
+    return Clause(meta, text, folder, MappingProxyType(sample_values), expected, sample_lots,
+                  code)
 
 
 @dataclass(frozen=True)
@@ -140,7 +156,8 @@ class ClauseEntry:
     #: (piece, part) of each placement
     placements: tuple[tuple[Piece, str], ...]
     keywords: tuple[str, ...]
-    folder: Path
+    #: the clause's folder (a string: a Path for each of 10 000 entries costs at load)
+    path: str
     sample_kind: DossierKind
     #: (legal text, article) of each reference, for the library-wide check
     references: tuple[tuple[str, str], ...]
@@ -160,7 +177,7 @@ class ClauseEntry:
             status=meta.status,
             placements=tuple((p.piece, p.part) for p in meta.placements),
             keywords=meta.keywords,
-            folder=clause.folder,
+            path=str(clause.folder),
             sample_kind=clause.sample_kind(),
             references=tuple((r.text, r.article) for r in meta.references),
             title_key=fold(f"{meta.id} {meta.title}"),
@@ -169,6 +186,30 @@ class ClauseEntry:
                                     " ".join(meta.keywords), clause.text,
                                     " ".join(r.label() for r in meta.references)])),
         )
+
+
+    @property
+    def folder(self) -> Path:
+        """The clause's folder."""
+        return Path(self.path)
+
+    def state(self) -> tuple[Any, ...]:
+        """The entry as plain strings and tuples, quick to pickle and unpickle (the cache)."""
+        return (self.id, self.title, self.category, self.status.value,
+                tuple((piece.value, part) for piece, part in self.placements), self.keywords,
+                self.path, self.sample_kind.value, self.references, self.title_key,
+                self.tags_key, self.haystack)
+
+    @classmethod
+    def from_state(cls, state: tuple[Any, ...]) -> ClauseEntry:
+        """The entry `state()` described."""
+        (id_, title, category, status, placements, keywords, path, kind, references,
+         title_key, tags_key, haystack) = state
+        pieces = Piece._value2member_map_
+        return cls(id_, title, category, ClauseStatus._value2member_map_[status],  # type: ignore[arg-type]
+                   tuple((pieces[piece], part) for piece, part in placements),  # type: ignore[misc]
+                   keywords, path, DossierKind._value2member_map_[kind],  # type: ignore[arg-type]
+                   references, title_key, tags_key, haystack)
 
 
 class LazyClauses(Mapping[str, "Clause"]):
@@ -211,9 +252,15 @@ class Library:
     documents: Mapping[str, Skeleton]
     samples: Mapping[DossierKind, Path] = field(default_factory=lambda: MappingProxyType({}))
     references: ReferenceIndex | None = None
-    _index: dict[int, Mapping[str, ClauseEntry]] = field(
-        default_factory=dict, init=False, compare=False, repr=False
-    )
+    _derived: dict[str, Any] = field(default_factory=dict, init=False, compare=False,
+                                     repr=False)
+
+    def derived(self, key: str, make: Callable[[], T]) -> T:
+        """What `make` builds from this (immutable) library, built once: the index, the
+        search index."""
+        if key not in self._derived:
+            self._derived[key] = make()
+        return self._derived[key]  # type: ignore[no-any-return]
 
     @property
     def index(self) -> Mapping[str, ClauseEntry]:
@@ -221,14 +268,8 @@ class Library:
         entries = getattr(self.clauses, "entries", None)
         if entries is not None:
             return entries  # type: ignore[no-any-return]
-        built = self._index.get(id(self.clauses))
-        if built is None:
-            built = MappingProxyType(
-                {clause_id: ClauseEntry.of(clause) for clause_id, clause in self.clauses.items()}
-            )
-            self._index.clear()
-            self._index[id(self.clauses)] = built
-        return built
+        return self.derived("index", lambda: MappingProxyType(
+            {clause_id: ClauseEntry.of(clause) for clause_id, clause in self.clauses.items()}))
 
     def clause(self, clause_id: str) -> Clause | None:
         """The clause with this id, or None."""
@@ -532,22 +573,42 @@ def load_skeleton(
     return Skeleton(meta, text, folder, checked.code, checked.slots)
 
 
-def load_library(root: Path, env: SandboxedEnvironment) -> tuple[Library, list[Problem]]:
-    """Load a library folder; the Library holds every usable clause, the list every problem."""
+CLAUSE_FILES = (CLAUSE_META, CLAUSE_TEXT, CLAUSE_SAMPLE, CLAUSE_EXPECTED)
+_WRITE_EVERY = 500
+DOCUMENT_FILES = (DOCUMENT_META, CLAUSE_TEXT)
+
+
+def load_library(
+    root: Path, env: SandboxedEnvironment, cache: LibraryCache | None = None
+) -> tuple[Library, list[Problem]]:
+    """Load a library folder; the Library holds every usable clause, the list every problem.
+
+    With a `cache`, a folder whose files have not changed since it was last checked is not
+    checked again, and its clause is read from the cache when first opened; without one,
+    every file is read and checked (`clausier library check`).
+    """
     problems: list[Problem] = []
     if not root.is_dir():
         problems.append(Problem(root, None, "dossier de bibliothèque introuvable"))
         return Library(root, MappingProxyType({}), MappingProxyType({})), problems
-    clauses: dict[str, Clause] = {}
-    for folder in _folders(root / "clauses", problems):
-        clause = load_clause(folder, env, problems)
-        if clause is not None:
-            clauses[clause.id] = clause
+    clauses: Mapping[str, Clause]
     documents: dict[str, Skeleton] = {}
-    for folder in _folders(root / "documents", problems):
-        skeleton = load_skeleton(folder, env, problems)
-        if skeleton is not None:
-            documents[skeleton.id] = skeleton
+    if cache is None:
+        loaded: dict[str, Clause] = {}
+        for folder in _folders(root / "clauses", problems):
+            clause = load_clause(folder, env, problems)
+            if clause is not None:
+                loaded[clause.id] = clause
+        for folder in _folders(root / "documents", problems):
+            skeleton = load_skeleton(folder, env, problems)
+            if skeleton is not None:
+                documents[skeleton.id] = skeleton
+        clauses = MappingProxyType(loaded)
+        entries: Iterable[ClauseEntry] = (ClauseEntry.of(c) for c in loaded.values())
+    else:
+        lazy, documents = _load_cached(root, env, cache, problems)
+        clauses = lazy
+        entries = lazy.entries.values()
     samples: dict[DossierKind, Path] = {}
     for kind, name in ((DossierKind.TENDER, "marche_public.json"),
                        (DossierKind.ANNUAL_CONVENTION, "subvention.json")):
@@ -557,14 +618,95 @@ def load_library(root: Path, env: SandboxedEnvironment) -> tuple[Library, list[P
         elif clauses:
             problems.append(Problem(path, None, "dossier d’exemple manquant pour les rendus relus"))
     references = load_references(root / REFERENCES_FILE, problems)
+    entry_list = list(entries)
     if references is not None:
-        problems.extend(check_references([*clauses.values(), *documents.values()], references))
-    problems.extend(check_placements(clauses.values(), documents.values(), env))
+        problems.extend(_reference_problems(
+            [*((e.path, CLAUSE_META, e.status, e.references) for e in entry_list),
+             *((s.folder, DOCUMENT_META, s.meta.status,
+                tuple((r.text, r.article) for r in s.meta.references))
+               for s in documents.values())],
+            references))
+    problems.extend(_placement_problems(
+        ((e.path, e.placements) for e in entry_list), documents.values(), env))
     return (
-        Library(root, MappingProxyType(clauses), MappingProxyType(documents),
-                MappingProxyType(samples), references),
+        Library(root, clauses, MappingProxyType(documents), MappingProxyType(samples),
+                references),
         problems,
     )
+
+
+def _load_cached(
+    root: Path, env: SandboxedEnvironment, cache: LibraryCache, problems: list[Problem]
+) -> tuple[LazyClauses, dict[str, Skeleton]]:
+    """Clauses and skeletons through the cache: unchanged folders are not checked again."""
+    rows = cache.read()
+    changed: list[tuple[str, str, str, Any, Any, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    entries: dict[str, ClauseEntry] = {}
+    prints: dict[str, str] = {}
+    # clauses checked in this load, until the cache holds them (a small library keeps them)
+    fresh: dict[str, Clause] = {}
+    clauses_dir = root / "clauses"
+    for name in _folder_names(clauses_dir, problems):
+        folder = f"{clauses_dir}{os.sep}{name}"
+        print_ = fingerprint(folder, CLAUSE_FILES)
+        seen.add(("clause", name))
+        row = rows.get(("clause", name))
+        if row is not None and row.fingerprint == print_:
+            if row.problems:
+                problems.extend(row.problems)
+            if row.entry is not None:
+                entry = ClauseEntry.from_state(row.entry)
+                entries[entry.id] = entry
+                prints[entry.id] = print_
+            continue
+        own: list[Problem] = []
+        clause = load_clause(Path(folder), env, own)
+        problems.extend(own)
+        state = None
+        if clause is not None:
+            entry = ClauseEntry.of(clause)
+            entries[entry.id] = entry
+            prints[entry.id] = print_
+            fresh[entry.id] = clause
+            state = entry.state()
+        changed.append(("clause", name, print_, own or None, state, clause))
+        if len(changed) >= _WRITE_EVERY:  # 10 000 new clauses are not all held in memory
+            cache.write(changed, [])
+            changed = []
+            fresh.clear()
+    documents: dict[str, Skeleton] = {}
+    documents_dir = root / "documents"
+    for name in _folder_names(documents_dir, problems):
+        folder = f"{documents_dir}{os.sep}{name}"
+        print_ = fingerprint(folder, DOCUMENT_FILES)
+        seen.add(("document", name))
+        row = rows.get(("document", name))
+        skeleton = None
+        if row is not None and row.fingerprint == print_:
+            skeleton = cache.item("document", name, print_)
+        if isinstance(skeleton, Skeleton):
+            problems.extend(row.problems or ())  # type: ignore[union-attr]
+        else:
+            own = []
+            skeleton = load_skeleton(Path(folder), env, own)
+            problems.extend(own)
+            changed.append(("document", name, print_, own or None, None, skeleton))
+        if skeleton is not None:
+            documents[skeleton.id] = skeleton
+    cache.write(changed, [key for key in rows if key not in seen])
+
+    def load(entry: ClauseEntry) -> Clause | None:
+        known = fresh.pop(entry.id, None)
+        if known is not None:
+            return known
+        cached = cache.item("clause", entry.folder.name, prints[entry.id])
+        if isinstance(cached, Clause):
+            return cached
+        # the cache lost it, or the files changed since: read them (the check ran at load)
+        return load_clause(entry.folder, env, [])
+
+    return LazyClauses(entries, load), documents
 
 
 def load_references(path: Path, problems: list[Problem]) -> ReferenceIndex | None:
@@ -586,27 +728,45 @@ def check_references(
     items: Iterable[Clause | Skeleton], index: ReferenceIndex
 ) -> list[Problem]:
     """Every legal reference is backed by the facts file; one marked [U] flags its clause."""
+    return _reference_problems(
+        [(item.folder, CLAUSE_META if isinstance(item, Clause) else DOCUMENT_META,
+          item.meta.status, tuple((r.text, r.article) for r in item.meta.references))
+         for item in items],
+        index,
+    )
+
+
+def _reference_problems(
+    items: Iterable[tuple[str | Path, str, ClauseStatus, tuple[tuple[str, str], ...]]],
+    index: ReferenceIndex,
+) -> list[Problem]:
+    """`check_references` over (folder, metadata file name, status, (text, article) of each
+    reference)."""
+    standings: dict[tuple[str, str], ReferenceStatus] = {}
+    for entry in reversed(index.references):  # the first entry naming an article wins
+        for article in entry.articles:
+            standings[(entry.text, article)] = entry.status
     problems = []
-    for item in items:
-        meta_path = item.folder / (CLAUSE_META if isinstance(item, Clause) else DOCUMENT_META)
-        for position, reference in enumerate(item.meta.references):
-            standing = index.status_of(reference.text, reference.article)
+    for folder, meta_name, status, references in items:
+        for position, (text_name, article) in enumerate(references):
+            standing = standings.get((text_name, article))
             if standing is ReferenceStatus.VERIFIED or (
-                standing is ReferenceStatus.TO_CHECK
-                and item.meta.status is ClauseStatus.TO_CHECK
+                standing is ReferenceStatus.TO_CHECK and status is ClauseStatus.TO_CHECK
             ):
                 continue
             # only a problem needs its line: read the file then, not on every load
+            meta_path = Path(folder) / meta_name
             text = meta_path.read_text(encoding="utf-8")
             line = locate(text, ("references", position, "article"))
+            label = f"{text_name} art. {article}" if article else text_name
             if standing is None:
                 problems.append(Problem(meta_path, line, (
-                    f"référence « {reference.label()} » absente de {REFERENCES_FILE} : le "
+                    f"référence « {label} » absente de {REFERENCES_FILE} : le "
                     "fichier de faits juridiques ne l’établit pas ; vérifiez le texte et "
                     "l’article, ou faites d’abord établir ce fait")))
             else:
                 problems.append(Problem(meta_path, line, (
-                    f"la référence « {reference.label()} » est à vérifier : le statut doit "
+                    f"la référence « {label} » est à vérifier : le statut doit "
                     "être « à vérifier » et la note dire ce qu’il faut vérifier")))
     return problems
 
@@ -633,17 +793,28 @@ def check_placements(
     clauses: Iterable[Clause], skeletons: Iterable[Skeleton], env: SandboxedEnvironment
 ) -> list[Problem]:
     """A clause placed in a piece that has a skeleton names a slot that skeleton fills."""
+    return _placement_problems(
+        ((c.folder, tuple((p.piece, p.part) for p in c.meta.placements)) for c in clauses),
+        skeletons, env)
+
+
+def _placement_problems(
+    clauses: Iterable[tuple[str | Path, tuple[tuple[Piece, str], ...]]],
+    skeletons: Iterable[Skeleton],
+    env: SandboxedEnvironment,
+) -> list[Problem]:
+    """`check_placements` over (clause folder, (piece, part) of each placement)."""
     skeleton_list = list(skeletons)
     pieces = {s.meta.piece.value for s in skeleton_list}
     slots = skeleton_slots(env, skeleton_list)
     problems = []
-    for clause in clauses:
-        for placement in clause.meta.placements:
-            piece = placement.piece.value
-            if piece in pieces and (piece, placement.part) not in slots:
-                known = ", ".join(sorted(part for p, part in slots if p == piece))
-                problems.append(Problem(clause.folder / CLAUSE_META, None, (
-                    f"emplacement « {piece}/{placement.part} » inconnu : aucun modèle de "
+    for folder, placements in clauses:
+        for piece_enum, part in placements:
+            piece = piece_enum.value
+            if piece in pieces and (piece, part) not in slots:
+                known = ", ".join(sorted(p_part for p, p_part in slots if p == piece))
+                problems.append(Problem(Path(folder) / CLAUSE_META, None, (
+                    f"emplacement « {piece}/{part} » inconnu : aucun modèle de "
                     f"document ne l’insère (emplacements de « {piece} » : {known})")))
     return problems
 
@@ -653,3 +824,14 @@ def _folders(parent: Path, problems: list[Problem]) -> list[Path]:
         problems.append(Problem(parent, None, "dossier manquant dans la bibliothèque"))
         return []
     return sorted(p for p in parent.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _folder_names(parent: Path, problems: list[Problem]) -> list[str]:
+    """`_folders`, as names: no Path (nor stat) for each of 10 000 folders."""
+    try:
+        with os.scandir(parent) as found:
+            return sorted(e.name for e in found
+                          if not e.name.startswith(".") and e.is_dir())
+    except OSError:
+        problems.append(Problem(parent, None, "dossier manquant dans la bibliothèque"))
+        return []

@@ -1,43 +1,156 @@
-"""Accent- and case-insensitive search over the clause library."""
+"""Accent- and case-insensitive search over the clause library, through an index.
+
+A clause matches when its folded text (id, title, category, summary, note, keywords,
+wording, references) holds every word of the query, anywhere in a word (`quitab` finds
+« équitable »). The index keeps that text folded once per clause, and a token index (each
+whitespace-separated word of the folded texts -> the clauses holding it): a query word of
+three letters or more is looked up among the distinct words, not in every clause.
+
+Results are ranked by field: clauses whose id and title hold every word first, then those
+whose id, title, summary, keywords or category do, then the others; within a rank, those
+whose id and title hold more of the words, then by category and id.
+"""
 
 from __future__ import annotations
 
-import unicodedata
+from collections.abc import Iterable, Mapping
 
-from drafting_app.wording.library import Clause, Library
+from drafting_app.wording.library import Clause, ClauseEntry, Library, fold
 
+__all__ = ["SearchIndex", "clause_haystack", "fold", "search_clauses", "search_ids"]
 
-def fold(text: str) -> str:
-    """Lower-case text without accents: `Équitable` and `equitable` fold alike."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
+# a query word of fewer letters than this is looked for in every clause's text
+_INDEXED_LENGTH = 3
 
 
 def clause_haystack(clause: Clause) -> str:
     """Everything a search looks into for a clause, folded."""
-    meta = clause.meta
-    return fold(" ".join([meta.id, meta.title, meta.category, meta.summary, meta.note,
-                          " ".join(meta.keywords), clause.text,
-                          " ".join(r.label() for r in meta.references)]))
+    return ClauseEntry.of(clause).haystack
+
+
+class SearchIndex:
+    """The clauses' folded texts and their token index, built once for a library."""
+
+    def __init__(self, entries: Iterable[ClauseEntry]) -> None:
+        # ordinals follow the final tie-break order: category, then id
+        ordered = sorted(entries, key=lambda e: (e.category, e.id))
+        self.ids = [e.id for e in ordered]
+        self._haystacks = [e.haystack for e in ordered]
+        self._titles = [e.title_key for e in ordered]
+        self._tags = [e.tags_key for e in ordered]
+        postings: dict[str, list[int]] = {}
+        for ordinal, haystack in enumerate(self._haystacks):
+            for token in set(haystack.split()):
+                found = postings.get(token)
+                if found is None:
+                    postings[token] = [ordinal]
+                else:
+                    found.append(ordinal)
+        self._postings = postings
+        # every distinct word on its own line: a query word is found with one regex scan
+        self._vocabulary = "\n".join(postings)
+        self._words: dict[str, frozenset[int]] = {}
+        # past four times the clauses in postings, scanning the texts is quicker (a very
+        # common piece of word is found near the start of almost every text)
+        self._budget = 4 * max(len(self.ids), 1)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _holding(self, word: str) -> frozenset[int]:
+        """The ordinals of the clauses whose text holds `word` (kept for the next keystroke)."""
+        known = self._words.get(word)
+        if known is None:
+            known = self._looked_up(word) if len(word) > 1 else None
+            if known is None:
+                known = frozenset(i for i, text in enumerate(self._haystacks) if word in text)
+            if len(self._words) > 512:
+                self._words.clear()
+            self._words[word] = known
+        return known
+
+    def _looked_up(self, word: str) -> frozenset[int] | None:
+        """`_holding` through the token index; None when the word is too common for it."""
+        postings = self._postings
+        vocabulary = self._vocabulary
+        lists = []
+        total = 0
+        position = vocabulary.find(word)
+        while position >= 0:
+            start = vocabulary.rfind("\n", 0, position) + 1
+            end = vocabulary.find("\n", position)
+            if end < 0:
+                end = len(vocabulary)
+            found = postings[vocabulary[start:end]]
+            lists.append(found)
+            total += len(found)
+            if total > self._budget:
+                return None
+            position = vocabulary.find(word, end)
+        if len(lists) == 1:
+            return frozenset(lists[0])
+        union: set[int] = set()
+        for found in lists:
+            union.update(found)
+        return frozenset(union)
+
+    def search(self, query: str) -> list[str]:
+        """The ids of the clauses holding every word of `query`, best first."""
+        words = fold(query).split()
+        if not words:
+            return list(self.ids)
+        # the longest word first: usually the rarest, so the others filter fewer clauses
+        ordered_words = sorted(set(words), key=len, reverse=True)
+        found = self._holding(ordered_words[0])
+        haystacks = self._haystacks
+        for word in ordered_words[1:]:
+            if not found:
+                return []
+            if len(found) < 64:
+                found = frozenset(i for i in found if word in haystacks[i])
+            else:
+                found = found & self._holding(word)
+        titles, tags = self._titles, self._tags
+        candidates = sorted(found)
+        if len(words) == 1:
+            word = words[0]
+            in_title = [i for i in candidates if word in titles[i]]
+            titled = set(in_title)
+            rest = [i for i in candidates if i not in titled]
+            tagged = [i for i in rest if word in tags[i]]
+            in_tags = set(tagged)
+            ranked = in_title + tagged + [i for i in rest if i not in in_tags]
+        else:
+
+            def rank(i: int) -> tuple[int, int, int]:
+                title = titles[i]
+                tag = tags[i]
+                in_title = sum(word in title for word in words)
+                if in_title == len(words):
+                    level = 0
+                elif all(word in title or word in tag for word in words):
+                    level = 1
+                else:
+                    level = 2
+                return level, -in_title, i
+
+            ranked = sorted(candidates, key=rank)
+        ids = self.ids
+        return [ids[i] for i in ranked]
+
+
+def search_index(library: Library) -> SearchIndex:
+    """The library's search index, built on first use and kept with the library."""
+    return library.derived("search", lambda: SearchIndex(library.index.values()))
+
+
+def search_ids(library: Library, query: str) -> list[str]:
+    """The ids of the clauses holding every word of `query`, best first."""
+    return search_index(library).search(query)
 
 
 def search_clauses(library: Library, query: str) -> list[Clause]:
-    """Clauses holding every word of `query`: title matches first, then keywords, then text."""
-    words = fold(query).split()
-
-    def rank(clause: Clause) -> tuple[int, int, str, str]:
-        meta = clause.meta
-        title = fold(meta.title)
-        tagged = fold(" ".join([meta.summary, *meta.keywords, meta.category]))
-        if all(word in title for word in words):
-            level = 0
-        elif all(word in title or word in tagged for word in words):
-            level = 1
-        else:
-            level = 2
-        in_title = sum(word in title for word in words)
-        return level, -in_title, meta.category, meta.id
-
-    found = [c for c in library.clauses.values()
-             if all(word in clause_haystack(c) for word in words)]
-    return sorted(found, key=rank)
+    """Clauses holding every word of `query`: id and title matches first, then summary,
+    keywords and category, then the text (each clause is read when returned)."""
+    clauses: Mapping[str, Clause] = library.clauses
+    return [clauses[clause_id] for clause_id in search_ids(library, query)]
