@@ -40,12 +40,14 @@ def default_cache_dir() -> Path:
 
 def code_version() -> str:
     """A hash of the code that checks and compiles a library, and of its libraries' versions."""
-    from importlib.metadata import version
+    import babel
+    import jinja2
+    import pydantic
+    import pydantic_core
 
     digest = hashlib.sha256(f"{_FORMAT} {sys.version}".encode())
-    for name in ("jinja2", "pydantic", "pydantic-core", "babel"):
-        with contextlib.suppress(Exception):
-            digest.update(f"{name} {version(name)}".encode())
+    for module in (jinja2, pydantic, pydantic_core, babel):
+        digest.update(f"{module.__name__} {getattr(module, '__version__', '')}".encode())
     package = Path(__file__).resolve().parent.parent
     for pattern in _CODE:
         for path in sorted(package.glob(pattern)):

@@ -5,6 +5,8 @@ Loading never stops at the first problem: every problem is collected with its fi
 
 from __future__ import annotations
 
+import dataclasses
+import marshal
 import os
 import re
 import unicodedata
@@ -41,6 +43,7 @@ from drafting_app.wording.values import coerce_values, field_path_exists
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
+ItemT = TypeVar("ItemT", "Clause | None", "Skeleton | None")
 
 CLAUSE_META = "clause.toml"
 CLAUSE_TEXT = "text.fr.md"
@@ -78,9 +81,10 @@ class Clause:
     sample_values: Mapping[str, Any]
     expected: str | None
     sample_lots: tuple[int, ...] = ()
-    #: the wording compiled by Jinja (Python source), kept from the check so that rendering
-    #: never parses it again; None: compiled when first rendered
-    code: str | None = field(default=None, compare=False, repr=False)
+    #: the wording compiled by Jinja, kept from the check so that rendering never parses it
+    #: again: Python source, or (from the cache) marshalled bytecode; None: compiled when
+    #: first rendered
+    code: str | bytes | None = field(default=None, compare=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -120,7 +124,7 @@ class Skeleton:
     meta: DocumentMeta
     text: str
     folder: Path
-    code: str | None = field(default=None, compare=False, repr=False)
+    code: str | bytes | None = field(default=None, compare=False, repr=False)
     #: the (piece, part) slots it fills with `clauses(piece, part)`; None: not computed
     slots: frozenset[tuple[str, str]] | None = field(default=None, compare=False, repr=False)
 
@@ -670,7 +674,7 @@ def _load_cached(
             prints[entry.id] = print_
             fresh[entry.id] = clause
             state = entry.state()
-        changed.append(("clause", name, print_, own or None, state, clause))
+        changed.append(("clause", name, print_, own or None, state, _bytecode(clause)))
         if len(changed) >= _WRITE_EVERY:  # 10 000 new clauses are not all held in memory
             cache.write(changed, [])
             changed = []
@@ -691,7 +695,7 @@ def _load_cached(
             own = []
             skeleton = load_skeleton(Path(folder), env, own)
             problems.extend(own)
-            changed.append(("document", name, print_, own or None, None, skeleton))
+            changed.append(("document", name, print_, own or None, None, _bytecode(skeleton)))
         if skeleton is not None:
             documents[skeleton.id] = skeleton
     cache.write(changed, [key for key in rows if key not in seen])
@@ -824,6 +828,14 @@ def _folders(parent: Path, problems: list[Problem]) -> list[Path]:
         problems.append(Problem(parent, None, "dossier manquant dans la bibliothèque"))
         return []
     return sorted(p for p in parent.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _bytecode(item: ItemT) -> ItemT:
+    """The item with its compiled template as marshalled bytecode (what the cache keeps)."""
+    if item is None or not isinstance(item.code, str):
+        return item
+    code = compile(item.code, str(item.text_path), "exec")
+    return dataclasses.replace(item, code=marshal.dumps(code))
 
 
 def _folder_names(parent: Path, problems: list[Problem]) -> list[str]:

@@ -43,17 +43,18 @@ _INLINE_TOKEN = re.compile(
 )
 _INLINE_SPECIAL = re.compile(f"[{VALUE_OPEN}\\\\*]")
 _CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
+# (pattern, replacement, characters one of which the text must hold for the pattern to apply)
 _TYPOGRAPHY = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
-        (r"(?<=\d) (?=\d{3}(?!\d))", "\u202f"),  # 50 000, as Babel writes it
-        (r"(\d) (%|€)", "\\1\u00a0\\2"),
-        (r"(€|^) (HT|TTC)\b", "\\1\u00a0\\2"),
-        (r"\b(n°|N°|art\.) ", "\\1\u00a0"),
-        (r" ([;!?])", "\u202f\\1"),
-        (r" :", "\u00a0:"),
-        (r"« ?", "«\u00a0"),
-        (r" ?»", "\u00a0»"),
+    (re.compile(pattern), replacement, trigger)
+    for pattern, replacement, trigger in (
+        (r"(?<=\d) (?=\d{3}(?!\d))", "\u202f", "0123456789"),  # 50 000, as Babel writes it
+        (r"(\d) (%|€)", "\\1\u00a0\\2", "%€"),
+        (r"(€|^) (HT|TTC)\b", "\\1\u00a0\\2", "HT"),
+        (r"\b(n°|N°|art\.) ", "\\1\u00a0", "°."),
+        (r" ([;!?])", "\u202f\\1", ";!?"),
+        (r" :", "\u00a0:", ":"),
+        (r"« ?", "«\u00a0", "«"),
+        (r" ?»", "\u00a0»", "»"),
     )
 )
 DIRECTIVES: dict[str, Callable[[], Block]] = {"toc": TableOfContents, "pagebreak": PageBreak}
@@ -87,8 +88,9 @@ def french_typography(text: str) -> str:
     Applied to the wording of clauses only, never to a value the user typed.
     """
     text = text.replace("'", "’")
-    for pattern, replacement in _TYPOGRAPHY:
-        text = pattern.sub(replacement, text)
+    for pattern, replacement, trigger in _TYPOGRAPHY:
+        if any(character in text for character in trigger):
+            text = pattern.sub(replacement, text)
     return text
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 import re
 import traceback
 from collections.abc import Callable, Sequence
@@ -220,7 +221,9 @@ class Renderer:
         known = self._compiled.get(path)
         if known is not None and known[0] == item.text:
             return known[1]
-        if item.code is not None:  # compiled when the library checked it: no second parse
+        if isinstance(item.code, bytes):  # from the library's cache
+            code = marshal.loads(item.code)
+        elif item.code is not None:  # compiled when the library checked it: no second parse
             code = compile(item.code, str(path), "exec")
         else:
             code = self.env.compile(prepare_source(item.text), name=path.name,

@@ -100,16 +100,19 @@ class StyleIds:
     @classmethod
     def of(cls, word: WordDocument, styles: Mapping[str, ParagraphStyle | None]) -> StyleIds:
         """Resolve every kind once for this document."""
-        defaults = {
-            kind: word.styles.default(kind)
-            for kind in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.TABLE)
-        }
+        # the default style of a type: the last w:style of that type marked w:default="1"
+        # (python-docx's rule), read once instead of once for every paragraph
+        defaults: dict[str, Any] = {}
+        for element in word.styles.element.iterchildren(qn("w:style")):
+            if element.get(qn("w:default")) in ("1", "true", "on"):
+                defaults[element.get(qn("w:type"), "paragraph")] = element
         ids: dict[str, str | None] = {}
         for kind, style in styles.items():
             if style is None:
                 continue
-            default = defaults.get(style.type)
-            ids[kind] = None if default is not None and default == style else style.style_id
+            wanted = "table" if style.type == WD_STYLE_TYPE.TABLE else "paragraph"
+            is_default = defaults.get(wanted) is style.element
+            ids[kind] = None if is_default else style.style_id
         return cls(ids)
 
 

@@ -168,6 +168,7 @@ class HeadingNumbers:
         self._numbering = numbering
         self._levels = levels
         self._counters: dict[str, dict[int, int]] = {}
+        self._defined: dict[tuple[int, int], Level | None] = {}
 
     def next(self, heading: Heading) -> str:
         """The number label of `heading` with its separator, or "" when not numbered."""
@@ -181,7 +182,12 @@ class HeadingNumbers:
 
         def replace(match: re.Match[str]) -> str:
             ilvl = int(match.group(1)) - 1
-            defined = _list_level(self._styles_element, self._numbering, level.num_id, ilvl)
+            key = (level.num_id, ilvl)
+            if key not in self._defined:
+                self._defined[key] = _list_level(
+                    self._styles_element, self._numbering, level.num_id, ilvl
+                )
+            defined = self._defined[key]
             start = defined.start if defined else 1
             return _format_number(counters.get(ilvl, start), defined.fmt if defined else "decimal")
 
