@@ -8,9 +8,11 @@ from pathlib import Path
 from drafting_app.checks import LegalData, load_legal_data
 from drafting_app.files.problems import Problem
 from drafting_app.paths import default_layout, shipped_library
+from drafting_app.wording.cache import LibraryCache, default_cache_dir
 from drafting_app.wording.library import Library, load_library
 from drafting_app.wording.render import Formats, Renderer, make_environment
 from drafting_app.wording.samples import SampleDossiers, load_samples
+from drafting_app.wording.search import search_index
 
 
 @dataclass(frozen=True)
@@ -26,10 +28,18 @@ class Core:
     layout_path: Path
 
 
-def load_core(library_dir: Path | None = None, layout_path: Path | None = None) -> Core:
-    """Load the clause library, its legal data and sample dossiers."""
+def load_core(
+    library_dir: Path | None = None,
+    layout_path: Path | None = None,
+    cache_dir: Path | None = None,
+) -> Core:
+    """Load the clause library (through the user's cache folder, or `cache_dir`), its legal
+    data and sample dossiers, and build its search index."""
     env = make_environment(Formats())
-    library, problems = load_library(library_dir or shipped_library(), env)
+    root = library_dir or shipped_library()
+    cache = LibraryCache(cache_dir or default_cache_dir(), root)
+    library, problems = load_library(root, env, cache)
+    search_index(library)  # built here, off the GUI thread, not on the first keystroke
     legal, legal_problems = load_legal_data(library.root)
     samples, sample_problems = load_samples(library)
     return Core(
