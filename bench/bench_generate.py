@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import pickle
 import shutil
 import statistics
 import subprocess
@@ -34,12 +35,13 @@ CLAUSIER = Path(sys.executable).with_name("clausier")
 BUDGET_IN_PROCESS = 0.30
 BUDGET_PROCESS = 1.0
 
+# a python-docx script writing the same pieces: it reads them already rendered (pickled)
 BASELINE_SCRIPT = r"""
-import sys, time
+import pickle, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from bench.bench_generate import python_docx_baseline, rendered_pieces
-pieces = rendered_pieces()
+from bench.bench_generate import python_docx_baseline
+pieces = pickle.loads(Path(sys.argv[3]).read_bytes())
 python_docx_baseline(pieces, Path(sys.argv[2]))
 """
 
@@ -81,7 +83,7 @@ def python_docx_baseline(pieces: list[object], out: Path) -> list[Path]:
             elif isinstance(block, Paragraph):
                 paragraph = word.add_paragraph(style=DEFAULT_STYLES[block.style])
                 for run in block.runs:
-                    paragraph.add_run(run.text, ).bold = run.bold or None
+                    paragraph.add_run(run.text).bold = run.bold or None
             elif isinstance(block, ListItem):
                 kind = "list_number" if block.ordered else "list_bullet"
                 word.add_paragraph(plain_text(block.runs), style=DEFAULT_STYLES[kind])
@@ -182,8 +184,10 @@ def main() -> int:
         cli = timed([str(CLAUSIER), "generate", str(EXAMPLE), "--out",
                      str(work_dir / "cli")], args.runs, process_env)
         bare = timed([sys.executable, "-c", "import docx"], args.runs)
-        script = timed([sys.executable, "-c", BASELINE_SCRIPT, str(ROOT),
-                        str(base_dir)], args.runs)
+        pickled = work_dir / "pieces.pickle"
+        pickled.write_bytes(pickle.dumps(pieces))
+        script = timed([sys.executable, "-c", BASELINE_SCRIPT, str(ROOT), str(base_dir),
+                        str(pickled)], args.runs)
         rss = subprocess.run(
             ["/usr/bin/time", "-f", "%M", str(CLAUSIER), "generate", str(EXAMPLE), "--out",
              str(work_dir / "cli")], capture_output=True, text=True, env=process_env,

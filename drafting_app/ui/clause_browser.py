@@ -45,7 +45,8 @@ from drafting_app.ui.value_inputs import (
     NumberEditor,
     TextEditor,
 )
-from drafting_app.wording.library import Clause, ClauseEntry
+from drafting_app.wording.index import ClauseEntry
+from drafting_app.wording.library import Clause
 from drafting_app.wording.markup import french_typography
 from drafting_app.wording.model import Variable, VariableType
 from drafting_app.wording.render import RenderError

@@ -26,9 +26,11 @@ from typing import Any
 _FORMAT = "1"
 
 #: the code that decides what a check finds or how a template compiles (and this file)
-_CODE = ("wording/library.py", "wording/markup.py", "wording/model.py", "wording/render.py",
-         "wording/values.py", "wording/cache.py", "wording/sandbox.py", "files/*.py",
-         "dossier/*.py")
+_CODE = (
+    "wording/library.py", "wording/index.py", "wording/templates.py", "wording/markup.py",
+    "wording/model.py", "wording/render.py", "wording/values.py", "wording/cache.py",
+    "wording/sandbox.py", "files/*.py", "dossier/*.py",
+)
 
 
 def default_cache_dir() -> Path:

@@ -8,15 +8,13 @@ from __future__ import annotations
 import dataclasses
 import marshal
 import os
-import re
-import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from jinja2 import TemplateError, TemplateSyntaxError, nodes
+from jinja2 import TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
@@ -24,12 +22,7 @@ from drafting_app.dossier.model import Dossier, DossierKind
 from drafting_app.files.problems import Problem
 from drafting_app.files.toml_files import locate, read_text, read_toml_file, validate_file
 from drafting_app.wording.cache import LibraryCache, fingerprint
-from drafting_app.wording.markup import (
-    STATEMENT_MARK,
-    parse_markup,
-    value_token,
-    without_surrogates,
-)
+from drafting_app.wording.index import ClauseEntry, LazyClauses
 from drafting_app.wording.model import (
     ClauseMeta,
     ClauseStatus,
@@ -38,6 +31,10 @@ from drafting_app.wording.model import (
     ReferenceEntry,
     ReferenceIndex,
     ReferenceStatus,
+)
+from drafting_app.wording.templates import (
+    check_and_compile,
+    template_slots,
 )
 from drafting_app.wording.values import coerce_values, field_path_exists
 
@@ -56,13 +53,6 @@ REFERENCES_FILE = "legal/references.toml"
 CLAUSE_CONTEXT = frozenset({"dossier", "buyer", "tender", "subsidy", "lots"})
 #: names every document skeleton may use
 DOCUMENT_CONTEXT = frozenset({"dossier", "buyer", "tender", "subsidy", "document"})
-#: functions the renderer provides to every template
-TEMPLATE_FUNCTIONS = frozenset(
-    {"clauses", "has_clause", "has_clauses", "insertion_hours", "chosen_clause_ids",
-     "derogations", "current_lot", "pieces", "has_piece", "subsidy_years", "subsidy_total"}
-)
-
-
 class LibraryError(Exception):
     """Raised when a library cannot be used; carries every problem found."""
 
@@ -139,114 +129,6 @@ class Skeleton:
         return self.folder / CLAUSE_TEXT
 
 
-def fold(text: str) -> str:
-    """Lower-case text without accents: `Équitable` and `equitable` fold alike."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
-
-
-@dataclass(frozen=True)
-class ClauseEntry:
-    """What the library keeps in memory for a clause: enough to list, filter and search it.
-
-    The wording, the note, the variables and the references are read when the clause is
-    first opened (`Library.clauses[id]`).
-    """
-
-    id: str
-    title: str
-    category: str
-    status: ClauseStatus
-    #: (piece, part) of each placement
-    placements: tuple[tuple[Piece, str], ...]
-    keywords: tuple[str, ...]
-    #: the clause's folder (a string: a Path for each of 10 000 entries costs at load)
-    path: str
-    sample_kind: DossierKind
-    #: (legal text, article) of each reference, for the library-wide check
-    references: tuple[tuple[str, str], ...]
-    #: folded id and title, folded summary + keywords + category, folded everything
-    title_key: str
-    tags_key: str
-    haystack: str
-
-    @classmethod
-    def of(cls, clause: Clause) -> ClauseEntry:
-        """The entry of a loaded clause."""
-        meta = clause.meta
-        return cls(
-            id=meta.id,
-            title=meta.title,
-            category=meta.category,
-            status=meta.status,
-            placements=tuple((p.piece, p.part) for p in meta.placements),
-            keywords=meta.keywords,
-            path=str(clause.folder),
-            sample_kind=clause.sample_kind(),
-            references=tuple((r.text, r.article) for r in meta.references),
-            title_key=fold(f"{meta.id} {meta.title}"),
-            tags_key=fold(" ".join([meta.summary, *meta.keywords, meta.category])),
-            haystack=fold(" ".join([meta.id, meta.title, meta.category, meta.summary, meta.note,
-                                    " ".join(meta.keywords), clause.text,
-                                    " ".join(r.label() for r in meta.references)])),
-        )
-
-
-    @property
-    def folder(self) -> Path:
-        """The clause's folder."""
-        return Path(self.path)
-
-    def state(self) -> tuple[Any, ...]:
-        """The entry as plain strings and tuples, quick to pickle and unpickle (the cache)."""
-        return (self.id, self.title, self.category, self.status.value,
-                tuple((piece.value, part) for piece, part in self.placements), self.keywords,
-                self.path, self.sample_kind.value, self.references, self.title_key,
-                self.tags_key, self.haystack)
-
-    @classmethod
-    def from_state(cls, state: tuple[Any, ...]) -> ClauseEntry:
-        """The entry `state()` described."""
-        (id_, title, category, status, placements, keywords, path, kind, references,
-         title_key, tags_key, haystack) = state
-        pieces = Piece._value2member_map_
-        return cls(id_, title, category, ClauseStatus._value2member_map_[status],  # type: ignore[arg-type]
-                   tuple((pieces[piece], part) for piece, part in placements),  # type: ignore[misc]
-                   keywords, path, DossierKind._value2member_map_[kind],  # type: ignore[arg-type]
-                   references, title_key, tags_key, haystack)
-
-
-class LazyClauses(Mapping[str, "Clause"]):
-    """The clauses of a library by id: each is read (from the cache or its files) when first
-    asked for, and kept; the index of every clause is there from the start."""
-
-    def __init__(
-        self, entries: Mapping[str, ClauseEntry], load: Callable[[ClauseEntry], Clause | None]
-    ) -> None:
-        self.entries = MappingProxyType(dict(entries))
-        self._load = load
-        self._loaded: dict[str, Clause] = {}
-
-    def __getitem__(self, clause_id: str) -> Clause:
-        clause = self._loaded.get(clause_id)
-        if clause is None:
-            entry = self.entries[clause_id]
-            loaded = self._load(entry)
-            if loaded is None:
-                raise KeyError(clause_id)
-            clause = self._loaded.setdefault(clause_id, loaded)
-        return clause
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.entries)
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-    def __contains__(self, clause_id: object) -> bool:
-        return clause_id in self.entries
-
-
 @dataclass(frozen=True)
 class Library:
     """Everything loaded from a clause library folder; immutable once built."""
@@ -284,174 +166,6 @@ class Library:
         return sorted(
             (s for s in self.documents.values() if kind in s.meta.kinds), key=lambda s: s.id
         )
-
-
-# --------------------------------------------------------------------------- template analysis
-
-_STATEMENT_LINE = re.compile(r"^[ \t]*(?:\{%(?:(?!%\}).)*%\}[ \t]*)+\n", re.M)
-
-
-def prepare_source(source: str) -> str:
-    """Make a line holding only statements (`{% for … %}`) vanish when rendered.
-
-    Jinja's `trim_blocks` would also eat the newline after a tag that ends a line of text
-    (`… défavorisés{% endif %}`), gluing two paragraphs together; this only touches lines
-    made of statements alone. The newline is kept inside a comment so line numbers stay true.
-    """
-    source = without_surrogates(source)  # the value sentinels never stand in wording
-    return _STATEMENT_LINE.sub(lambda m: m.group(0)[:-1] + "{#\n#}", source)
-
-
-
-def _assigned_names(ast: nodes.Template) -> set[str]:
-    """Names a template binds itself: loop targets, `set`, macro and call-block arguments."""
-    bound = {"loop", "caller", "varargs", "kwargs"}
-    for node in ast.find_all((nodes.For, nodes.Assign, nodes.AssignBlock, nodes.With,
-                              nodes.Macro, nodes.CallBlock)):
-        targets: list[nodes.Node] = []
-        if isinstance(node, nodes.For | nodes.Assign | nodes.AssignBlock):
-            targets.append(node.target)
-        if isinstance(node, nodes.With):
-            targets.extend(node.targets)
-        if isinstance(node, nodes.Macro | nodes.CallBlock):
-            targets.extend(node.args)
-        if isinstance(node, nodes.Macro):
-            bound.add(node.name)
-        for target in targets:
-            if isinstance(target, nodes.Name):
-                bound.add(target.name)
-            bound.update(n.name for n in target.find_all(nodes.Name))
-    return bound
-
-
-def names_read(ast: nodes.Template) -> dict[str, int]:
-    """Names a parsed template reads from its context, each with the first line reading it."""
-    bound = _assigned_names(ast)
-    found: dict[str, int] = {}
-    for name in ast.find_all(nodes.Name):
-        if name.ctx == "load" and name.name not in bound and name.name not in found:
-            found[name.name] = name.lineno
-    return found
-
-
-def unknown_filters(env: SandboxedEnvironment, ast: nodes.Template) -> list[tuple[str, int]]:
-    """Filters and tests a template uses that the environment does not provide."""
-    unknown = []
-    for node in ast.find_all((nodes.Filter, nodes.Test)):
-        known = env.filters if isinstance(node, nodes.Filter) else env.tests
-        if node.name not in known:
-            kind = "filtre" if isinstance(node, nodes.Filter) else "test"
-            unknown.append((f"{kind} « {node.name} »", node.lineno))
-    return unknown
-
-
-def neutralise_jinja(source: str) -> tuple[str, list[int]]:
-    """The wording with Jinja tags removed, and the source line of each remaining line.
-
-    Values become a token; a line holding only a statement (`{% for %}`) disappears, as it
-    does when rendering, so that a loop inside a table or a list stays one block.
-    """
-
-    def blank(match: re.Match[str]) -> str:
-        return "\n" * match.group(0).count("\n")
-
-    source = without_surrogates(source)
-    text = re.sub(r"\{#.*?#\}", blank, source, flags=re.S)
-    text = re.sub(r"\{%.*?%\}", lambda m: STATEMENT_MARK + blank(m), text, flags=re.S)
-    text = re.sub(r"\{\{.*?\}\}", lambda m: value_token(0) + blank(m), text, flags=re.S)
-    branch = re.compile(r"^\s*\{%-?\s*(else|elif)\b")
-    kept: list[str] = []
-    origin: list[int] = []
-    source_lines = source.split("\n")
-    for number, line in enumerate(text.split("\n"), start=1):
-        if STATEMENT_MARK in line and not line.replace(STATEMENT_MARK, "").strip():
-            # another branch starts: what precedes it never stands next to what follows
-            if number <= len(source_lines) and branch.match(source_lines[number - 1]):
-                kept.append("")
-                origin.append(number)
-            continue
-        kept.append(line.replace(STATEMENT_MARK, ""))
-        origin.append(number)
-    return "\n".join(kept), origin
-
-
-@dataclass(frozen=True)
-class CheckedTemplate:
-    """What checking a wording found: the names it reads (first line of each), the Python
-    source Jinja compiled it to, and the slots it fills with `clauses(piece, part)`."""
-
-    names: dict[str, int]
-    code: str | None
-    slots: frozenset[tuple[str, str]]
-
-
-def check_template(
-    env: SandboxedEnvironment,
-    source: str,
-    path: Path,
-    declared: set[str],
-    context: frozenset[str],
-    problems: list[Problem],
-) -> dict[str, int] | None:
-    """Check Jinja syntax, declared/used variables and markup.
-
-    Returns the names the template reads (with their first line), None on a syntax error.
-    """
-    checked = check_and_compile(env, source, path, declared, context, problems)
-    return None if checked is None else checked.names
-
-
-def check_and_compile(
-    env: SandboxedEnvironment,
-    source: str,
-    path: Path,
-    declared: set[str],
-    context: frozenset[str],
-    problems: list[Problem],
-) -> CheckedTemplate | None:
-    """`check_template`, keeping the parse: the template compiled, its names and slots."""
-    try:
-        ast = env.parse(prepare_source(source), name=path.name, filename=str(path))
-    except TemplateSyntaxError as exc:
-        problems.append(Problem(path, exc.lineno, f"erreur de syntaxe Jinja : {exc.message}"))
-        return None
-    used = names_read(ast)
-    for what, line in unknown_filters(env, ast):
-        problems.append(Problem(path, line, f"{what} inconnu : corrigez son nom (voir "
-                                "clause_library/README.md, « Variables et filtres »)"))
-    allowed = declared | context | TEMPLATE_FUNCTIONS
-    for name, line in sorted(used.items(), key=lambda item: item[1]):
-        if name not in allowed:
-            problems.append(
-                Problem(
-                    path,
-                    line,
-                    f"la variable « {name} » est utilisée mais n’est pas déclarée dans "
-                    f"{CLAUSE_META} : déclarez-la ([[variables]]) ou corrigez son nom",
-                )
-            )
-    neutral, origin = neutralise_jinja(source)
-    _, markup_problems = parse_markup(neutral, ["x"])
-    for markup_problem in markup_problems:
-        source_line = (
-            origin[markup_problem.line - 1] if markup_problem.line <= len(origin) else None
-        )
-        problems.append(Problem(path, source_line, markup_problem.message))
-    slots = frozenset(_slots(ast))
-    try:
-        code: str | None = env._generate(ast, path.name, str(path))
-    except TemplateError:  # an unknown filter or test, reported above
-        code = None
-    return CheckedTemplate(used, code, slots)
-
-
-def _slots(ast: nodes.Template) -> Iterator[tuple[str, str]]:
-    """The (piece, part) of each `clauses(…)` / `has_clauses(…)` call with literal arguments."""
-    for call in ast.find_all(nodes.Call):
-        if (isinstance(call.node, nodes.Name) and call.node.name in ("clauses", "has_clauses")
-                and len(call.args) >= 2
-                and all(isinstance(a, nodes.Const) for a in call.args[:2])):
-            yield (str(call.args[0].value), str(call.args[1].value))  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------- loading
@@ -789,7 +503,7 @@ def skeleton_slots(env: SandboxedEnvironment, skeletons: Iterable[Skeleton]) -> 
             ast = env.parse(skeleton.text)
         except TemplateSyntaxError:
             continue
-        slots.update(_slots(ast))
+        slots.update(template_slots(ast))
     return slots
 
 

@@ -23,7 +23,7 @@ from drafting_app.documents.blocks import Block, Document, DocumentInfo
 from drafting_app.dossier.model import ChosenClause, Dossier, Lot
 from drafting_app.dossier.vocabulary import label_of
 from drafting_app.files.problems import Problem
-from drafting_app.wording.library import Clause, Library, Skeleton, prepare_source
+from drafting_app.wording.library import Clause, Library, Skeleton
 from drafting_app.wording.markup import (
     MAX_HEADING_LEVEL,
     french_typography,
@@ -31,6 +31,7 @@ from drafting_app.wording.markup import (
     value_token,
 )
 from drafting_app.wording.model import DocumentMeta, Piece
+from drafting_app.wording.templates import prepare_source
 from drafting_app.wording.values import coerce_values, with_dossier_defaults
 
 VALUES_KEY = "__clausier_values"

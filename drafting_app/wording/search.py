@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from drafting_app.wording.library import Clause, ClauseEntry, Library, fold
+from drafting_app.wording.index import ClauseEntry, fold
+from drafting_app.wording.library import Clause, Library
 
 __all__ = ["SearchIndex", "clause_haystack", "fold", "search_clauses", "search_ids"]
 
@@ -39,6 +40,7 @@ class SearchIndex:
         self._titles = [e.title_key for e in ordered]
         self._tags = [e.tags_key for e in ordered]
         postings: dict[str, list[int]] = {}
+        characters: dict[str, list[int]] = {}
         for ordinal, haystack in enumerate(self._haystacks):
             for token in set(haystack.split()):
                 found = postings.get(token)
@@ -46,7 +48,14 @@ class SearchIndex:
                     postings[token] = [ordinal]
                 else:
                     found.append(ordinal)
+            for character in set(haystack):  # a one-letter query is answered from these
+                found = characters.get(character)
+                if found is None:
+                    characters[character] = [ordinal]
+                else:
+                    found.append(ordinal)
         self._postings = postings
+        self._characters = {c: frozenset(found) for c, found in characters.items()}
         # every distinct word on its own line: a query word is found with one regex scan
         self._vocabulary = "\n".join(postings)
         self._words: dict[str, frozenset[int]] = {}
@@ -59,11 +68,16 @@ class SearchIndex:
 
     def _holding(self, word: str) -> frozenset[int]:
         """The ordinals of the clauses whose text holds `word` (kept for the next keystroke)."""
+        if len(word) == 1:
+            return self._characters.get(word, frozenset())
         known = self._words.get(word)
         if known is None:
-            known = self._looked_up(word) if len(word) > 1 else None
-            if known is None:
-                known = frozenset(i for i, text in enumerate(self._haystacks) if word in text)
+            known = self._looked_up(word)
+            if known is None:  # too common for the token index: look in the texts holding
+                # each of its letters
+                haystacks = self._haystacks
+                holding = frozenset.intersection(*(self._holding(c) for c in set(word)))
+                known = frozenset(i for i in holding if word in haystacks[i])
             if len(self._words) > 512:
                 self._words.clear()
             self._words[word] = known

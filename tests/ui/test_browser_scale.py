@@ -20,7 +20,8 @@ from pytestqt.qtbot import QtBot
 
 from drafting_app.ui.clause_browser import CLAUSE_ID_ROLE, SEARCH_AT_ONCE, ClauseBrowser
 from drafting_app.ui.core import Core, load_core
-from drafting_app.wording.library import Clause, ClauseEntry, LazyClauses, Library, fold
+from drafting_app.wording.index import ClauseEntry, LazyClauses, fold
+from drafting_app.wording.library import Clause, Library
 from drafting_app.wording.render import Renderer
 from drafting_app.wording.search import search_ids
 from tests.conftest import LIBRARY

@@ -114,7 +114,7 @@ def test_bare_values_print_in_french() -> None:
 
 
 def test_inline_tags_on_a_line_of_text_keep_its_line_break() -> None:
-    from drafting_app.wording.library import prepare_source
+    from drafting_app.wording.templates import prepare_source
 
     source = "{% if a %}Premier.{% endif %}\n\nSecond.\n{% for x in l %}\n- {{ x }}\n{% endfor %}\n"
     assert prepare_source(source).startswith("{% if a %}Premier.{% endif %}\n\nSecond.\n")

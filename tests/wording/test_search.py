@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from drafting_app.wording.library import Clause, Library, fold
+from drafting_app.wording.index import fold
+from drafting_app.wording.library import Clause, Library
 from drafting_app.wording.search import SearchIndex, search_clauses, search_ids
 
 #: queries kept from the scan this index replaced: words, prefixes and pieces of words as
