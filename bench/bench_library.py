@@ -63,16 +63,21 @@ if what == "search":
     keystrokes = [q[:n] for q in json.loads(sys.argv[4]) for n in range(1, len(q) + 1)]
     ours, scan = [], []
     haystacks = [e.haystack for e in library.index.values()]
+    best, best_scan = [], []
     for query in keystrokes:
-        index._words.clear()  # each keystroke is a new query: no help from the last one
-        begin = time.perf_counter()
-        index.search(query)
-        ours.append(time.perf_counter() - begin)
-        begin = time.perf_counter()
-        words = fold(query).split()
-        [i for i, text in enumerate(haystacks) if all(w in text for w in words)]
-        scan.append(time.perf_counter() - begin)
-    out["ours"], out["scan"] = ours, scan
+        times, scans = [], []
+        for _ in range(5):
+            index.forget()  # each keystroke is a new query: no help from the last one
+            begin = time.perf_counter()
+            index.search(query)
+            times.append(time.perf_counter() - begin)
+            begin = time.perf_counter()
+            words = fold(query).split()
+            [i for i, text in enumerate(haystacks) if all(w in text for w in words)]
+            scans.append(time.perf_counter() - begin)
+        ours.append(times[0]); scan.append(scans[0])
+        best.append(min(times)); best_scan.append(min(scans))
+    out["ours"], out["scan"], out["best"], out["best_scan"] = ours, scan, best, best_scan
 if what == "memory":
     search_index(library)
     out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -116,12 +121,18 @@ def measure(root: Path, cache: Path, size: int, runs: int, cold: bool) -> None:
     searched = child(root, cache, "search", json.dumps(QUERIES, ensure_ascii=False))
     ours = [t * 1000 for t in searched["ours"]]  # type: ignore[union-attr]
     scan = [t * 1000 for t in searched["scan"]]  # type: ignore[union-attr]
+    best = [t * 1000 for t in searched["best"]]  # type: ignore[union-attr]
+    best_scan = [t * 1000 for t in searched["best_scan"]]  # type: ignore[union-attr]
     budget = BUDGETS.get(f"search_p95_{size}")
-    print(f"{label} — recherche, {len(ours)} frappes : p95 {p95(ours):.2f} ms, médiane "
-          f"{statistics.median(ours):.2f} ms (texte plié une fois, parcouru : p95 "
+    print(f"{label} — recherche, {len(ours)} frappes (chacune nouvelle) : p95 {p95(ours):.2f} "
+          f"ms, médiane {statistics.median(ours):.2f} ms (texte plié une fois, parcouru : p95 "
           f"{p95(scan):.2f} ms ; rapport {p95(ours) / p95(scan):.2f}) ; index construit en "
           f"{float(searched['index_seconds']) * 1000:.0f} ms"  # type: ignore[arg-type]
           + (f" — {verdict(p95(ours), budget, 'ms')}" if budget else ""))
+    print(f"    meilleur de 5 essais par frappe (sans le bruit des voisins) : p95 "
+          f"{p95(best):.2f} ms, médiane {statistics.median(best):.2f} ms (parcours : p95 "
+          f"{p95(best_scan):.2f} ms ; rapport {p95(best) / p95(best_scan):.2f})"
+          + (f" — {verdict(p95(best), budget, 'ms')}" if budget else ""))
     worst = sorted(zip(ours, [q[:n] for q in QUERIES for n in range(1, len(q) + 1)],
                        strict=True))[-3:]
     print("    frappes les plus lentes : " + ", ".join(f"« {q} » {t:.1f} ms" for t, q in worst))

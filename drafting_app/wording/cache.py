@@ -18,7 +18,6 @@ import sqlite3
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -85,13 +84,8 @@ def fingerprint(folder: str, names: tuple[str, ...]) -> str:
     return ";".join(parts)
 
 
-@dataclass(frozen=True)
-class Row:
-    """One cached folder: its fingerprint, problems and index entry (unpickled)."""
-
-    fingerprint: str
-    problems: Any
-    entry: Any
+#: a cached folder: (fingerprint, problems or None, index entry state or None)
+Row = tuple[str, Any, Any]
 
 
 class LibraryCache:
@@ -103,6 +97,8 @@ class LibraryCache:
         key = hashlib.sha256(str(self.root).encode()).hexdigest()[:16]
         self.path = folder / f"bibliotheque-{key}.sqlite"
         self.version = version or code_version()
+        #: whether the last `read` found the snapshot (else the next load writes one)
+        self.snapshot_read = False
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -113,7 +109,12 @@ class LibraryCache:
             connection.close()
 
     def read(self) -> dict[tuple[str, str], Row]:
-        """Every cached folder by (kind, name); empty when the cache is absent, stale or bad."""
+        """Every cached folder by (kind, name); empty when the cache is absent, stale or bad.
+
+        Read from the snapshot of the whole index (one blob) when there is one, else row by
+        row.
+        """
+        self.snapshot_read = False
         if not self.path.is_file():
             return {}
         try:
@@ -121,11 +122,16 @@ class LibraryCache:
                 stored = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
                 if stored is None or stored[0] != self.version:
                     raise sqlite3.DatabaseError("other version")
+                snapshot = db.execute("SELECT value FROM meta WHERE key = 'snapshot'").fetchone()
+                if snapshot is not None:
+                    rows: dict[tuple[str, str], Row] = pickle.loads(snapshot[0])
+                    self.snapshot_read = True
+                    return rows
                 rows = {}
                 for kind, name, print_, problems, entry in db.execute(
                     "SELECT kind, name, fingerprint, problems, entry FROM items"
                 ):
-                    rows[(kind, name)] = Row(
+                    rows[(kind, name)] = (
                         print_,
                         None if problems is None else pickle.loads(problems),
                         None if entry is None else pickle.loads(entry),
@@ -134,6 +140,16 @@ class LibraryCache:
         except Exception:  # a corrupt, foreign or half-written file: start again
             self.discard()
             return {}
+
+    def write_snapshot(self, rows: dict[tuple[str, str], Row]) -> None:
+        """Store every folder's row as one blob, read in one go by the next `read`."""
+        try:
+            with self._connect() as db:
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('snapshot', ?)",
+                           (pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL),))
+        except Exception:
+            with contextlib.suppress(Exception):
+                self.discard()
 
     def write(
         self,
@@ -153,6 +169,7 @@ class LibraryCache:
                 )
                 db.execute("BEGIN IMMEDIATE")
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (self.version,))
+                db.execute("DELETE FROM meta WHERE key = 'snapshot'")  # rewritten after
                 db.executemany(
                     "INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?, ?, ?)",
                     [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -42,7 +43,8 @@ class ClauseEntry:
     sample_kind: DossierKind
     #: (legal text, article) of each reference, for the library-wide check
     references: tuple[tuple[str, str], ...]
-    #: folded id and title, folded summary + keywords + category, folded everything
+    #: folded id and title, folded summary + keywords + category, and the distinct words of
+    #: everything folded (id, title, category, summary, note, keywords, wording, references)
     title_key: str
     tags_key: str
     haystack: str
@@ -63,9 +65,12 @@ class ClauseEntry:
             references=tuple((r.text, r.article) for r in meta.references),
             title_key=fold(f"{meta.id} {meta.title}"),
             tags_key=fold(" ".join([meta.summary, *meta.keywords, meta.category])),
-            haystack=fold(" ".join([meta.id, meta.title, meta.category, meta.summary, meta.note,
-                                    " ".join(meta.keywords), clause.text,
-                                    " ".join(r.label() for r in meta.references)])),
+            # each distinct word once: a query word (no space in it) is in the text exactly when
+            # it is in one of its words, so this finds the same clauses in half the text
+            haystack=" ".join(dict.fromkeys(fold(" ".join([
+                meta.id, meta.title, meta.category, meta.summary, meta.note,
+                " ".join(meta.keywords), clause.text,
+                " ".join(r.label() for r in meta.references)])).split())),
         )
 
 
@@ -86,11 +91,17 @@ class ClauseEntry:
         """The entry `state()` described."""
         (id_, title, category, status, placements, keywords, path, kind, references,
          title_key, tags_key, haystack) = state
-        pieces = Piece._value2member_map_
         return cls(id_, title, category, ClauseStatus._value2member_map_[status],  # type: ignore[arg-type]
-                   tuple((pieces[piece], part) for piece, part in placements),  # type: ignore[misc]
-                   keywords, path, DossierKind._value2member_map_[kind],  # type: ignore[arg-type]
+                   _placements(placements), keywords, path,
+                   DossierKind._value2member_map_[kind],  # type: ignore[arg-type]
                    references, title_key, tags_key, haystack)
+
+
+@functools.lru_cache(maxsize=4096)
+def _placements(placements: tuple[tuple[str, str], ...]) -> tuple[tuple[Piece, str], ...]:
+    """Placements as stored (piece values) -> with their Piece (most clauses share a few)."""
+    pieces = Piece._value2member_map_
+    return tuple((pieces[piece], part) for piece, part in placements)  # type: ignore[misc]
 
 
 class LazyClauses(Mapping[str, "Clause"]):

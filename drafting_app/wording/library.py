@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from drafting_app.dossier.model import Dossier, DossierKind
 from drafting_app.files.problems import Problem
 from drafting_app.files.toml_files import locate, read_text, read_toml_file, validate_file
-from drafting_app.wording.cache import LibraryCache, fingerprint
+from drafting_app.wording.cache import LibraryCache, Row, fingerprint
 from drafting_app.wording.index import ClauseEntry, LazyClauses
 from drafting_app.wording.model import (
     ClauseMeta,
@@ -358,8 +358,8 @@ def _load_cached(
 ) -> tuple[LazyClauses, dict[str, Skeleton]]:
     """Clauses and skeletons through the cache: unchanged folders are not checked again."""
     rows = cache.read()
+    current: dict[tuple[str, str], Row] = {}
     changed: list[tuple[str, str, str, Any, Any, Any]] = []
-    seen: set[tuple[str, str]] = set()
     entries: dict[str, ClauseEntry] = {}
     prints: dict[str, str] = {}
     # clauses checked in this load, until the cache holds them (a small library keeps them)
@@ -368,13 +368,14 @@ def _load_cached(
     for name in _folder_names(clauses_dir, problems):
         folder = f"{clauses_dir}{os.sep}{name}"
         print_ = fingerprint(folder, CLAUSE_FILES)
-        seen.add(("clause", name))
-        row = rows.get(("clause", name))
-        if row is not None and row.fingerprint == print_:
-            if row.problems:
-                problems.extend(row.problems)
-            if row.entry is not None:
-                entry = ClauseEntry.from_state(row.entry)
+        key = ("clause", name)
+        row = rows.get(key)
+        if row is not None and row[0] == print_:
+            current[key] = row
+            if row[1]:
+                problems.extend(row[1])
+            if row[2] is not None:
+                entry = ClauseEntry.from_state(row[2])
                 entries[entry.id] = entry
                 prints[entry.id] = print_
             continue
@@ -388,6 +389,7 @@ def _load_cached(
             prints[entry.id] = print_
             fresh[entry.id] = clause
             state = entry.state()
+        current[key] = (print_, own or None, state)
         changed.append(("clause", name, print_, own or None, state, _bytecode(clause)))
         if len(changed) >= _WRITE_EVERY:  # 10 000 new clauses are not all held in memory
             cache.write(changed, [])
@@ -398,21 +400,26 @@ def _load_cached(
     for name in _folder_names(documents_dir, problems):
         folder = f"{documents_dir}{os.sep}{name}"
         print_ = fingerprint(folder, DOCUMENT_FILES)
-        seen.add(("document", name))
-        row = rows.get(("document", name))
+        key = ("document", name)
+        row = rows.get(key)
         skeleton = None
-        if row is not None and row.fingerprint == print_:
+        if row is not None and row[0] == print_:
             skeleton = cache.item("document", name, print_)
         if isinstance(skeleton, Skeleton):
-            problems.extend(row.problems or ())  # type: ignore[union-attr]
+            current[key] = row  # type: ignore[assignment]
+            problems.extend(row[1] or ())  # type: ignore[index]
         else:
             own = []
             skeleton = load_skeleton(Path(folder), env, own)
             problems.extend(own)
+            current[key] = (print_, own or None, None)
             changed.append(("document", name, print_, own or None, None, _bytecode(skeleton)))
         if skeleton is not None:
             documents[skeleton.id] = skeleton
-    cache.write(changed, [key for key in rows if key not in seen])
+    gone = [key for key in rows if key not in current]
+    if changed or gone or not cache.snapshot_read:
+        cache.write(changed, gone)
+        cache.write_snapshot(current)
 
     def load(entry: ClauseEntry) -> Clause | None:
         known = fresh.pop(entry.id, None)

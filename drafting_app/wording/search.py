@@ -25,30 +25,26 @@ _INDEXED_LENGTH = 3
 
 
 def clause_haystack(clause: Clause) -> str:
-    """Everything a search looks into for a clause, folded."""
+    """Everything a search looks into for a clause, folded, each distinct word once."""
     return ClauseEntry.of(clause).haystack
 
 
-class SearchIndex:
-    """The clauses' folded texts and their token index, built once for a library."""
+class _Field:
+    """One field of every clause (its text, its id and title, its tags), folded, with the
+    token index that answers « which clauses hold this piece of word »."""
 
-    def __init__(self, entries: Iterable[ClauseEntry]) -> None:
-        # ordinals follow the final tie-break order: category, then id
-        ordered = sorted(entries, key=lambda e: (e.category, e.id))
-        self.ids = [e.id for e in ordered]
-        self._haystacks = [e.haystack for e in ordered]
-        self._titles = [e.title_key for e in ordered]
-        self._tags = [e.tags_key for e in ordered]
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
         postings: dict[str, list[int]] = {}
         characters: dict[str, list[int]] = {}
-        for ordinal, haystack in enumerate(self._haystacks):
-            for token in set(haystack.split()):
+        for ordinal, text in enumerate(texts):
+            for token in dict.fromkeys(text.split()):
                 found = postings.get(token)
                 if found is None:
                     postings[token] = [ordinal]
                 else:
                     found.append(ordinal)
-            for character in set(haystack):  # a one-letter query is answered from these
+            for character in set(text):  # a one-letter query is answered from these
                 found = characters.get(character)
                 if found is None:
                     characters[character] = [ordinal]
@@ -56,18 +52,16 @@ class SearchIndex:
                     found.append(ordinal)
         self._postings = postings
         self._characters = {c: frozenset(found) for c, found in characters.items()}
-        # every distinct word on its own line: a query word is found with one regex scan
+        # every distinct word on its own line: a query word is found by scanning this once
         self._vocabulary = "\n".join(postings)
         self._words: dict[str, frozenset[int]] = {}
-        # past four times the clauses in postings, scanning the texts is quicker (a very
-        # common piece of word is found near the start of almost every text)
-        self._budget = 4 * max(len(self.ids), 1)
+        # past 30 postings a clause, scanning the texts is quicker (a very common piece of
+        # word is found near the start of almost every text)
+        self._budget = 30 * max(len(texts), 1)
+        self._all = frozenset(range(len(texts)))
 
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def _holding(self, word: str) -> frozenset[int]:
-        """The ordinals of the clauses whose text holds `word` (kept for the next keystroke)."""
+    def holding(self, word: str) -> frozenset[int]:
+        """The ordinals of the clauses whose field holds `word` (kept for the next keystroke)."""
         if len(word) == 1:
             return self._characters.get(word, frozenset())
         known = self._words.get(word)
@@ -75,19 +69,24 @@ class SearchIndex:
             known = self._looked_up(word)
             if known is None:  # too common for the token index: look in the texts holding
                 # each of its letters
-                haystacks = self._haystacks
-                holding = frozenset.intersection(*(self._holding(c) for c in set(word)))
-                known = frozenset(i for i in holding if word in haystacks[i])
+                texts = self.texts
+                holding = frozenset.intersection(*(self.holding(c) for c in set(word)))
+                known = frozenset(i for i in holding if word in texts[i])
             if len(self._words) > 512:
                 self._words.clear()
             self._words[word] = known
         return known
 
+    def clear(self) -> None:
+        """Forget the words looked up so far."""
+        self._words.clear()
+
     def _looked_up(self, word: str) -> frozenset[int] | None:
-        """`_holding` through the token index; None when the word is too common for it."""
+        """`holding` through the token index; None when the word is too common for it."""
         postings = self._postings
         vocabulary = self._vocabulary
-        lists = []
+        union: set[int] = set()
+        everything = len(self.texts)
         total = 0
         position = vocabulary.find(word)
         while position >= 0:
@@ -96,17 +95,33 @@ class SearchIndex:
             if end < 0:
                 end = len(vocabulary)
             found = postings[vocabulary[start:end]]
-            lists.append(found)
+            union.update(found)
+            if len(union) == everything:  # a common word: every clause holds it
+                return self._all
             total += len(found)
             if total > self._budget:
                 return None
             position = vocabulary.find(word, end)
-        if len(lists) == 1:
-            return frozenset(lists[0])
-        union: set[int] = set()
-        for found in lists:
-            union.update(found)
         return frozenset(union)
+
+
+class SearchIndex:
+    """The clauses' folded fields and their token indexes, built once for a library."""
+
+    def __init__(self, entries: Iterable[ClauseEntry]) -> None:
+        # ordinals follow the final tie-break order: category, then id
+        ordered = sorted(entries, key=lambda e: (e.category, e.id))
+        self.ids = [e.id for e in ordered]
+        self._text = _Field([e.haystack for e in ordered])
+        self._titles = [e.title_key for e in ordered]
+        self._tags = [e.tags_key for e in ordered]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def forget(self) -> None:
+        """Forget the words looked up so far (the benchmark times every keystroke afresh)."""
+        self._text.clear()
 
     def search(self, query: str) -> list[str]:
         """The ids of the clauses holding every word of `query`, best first."""
@@ -115,17 +130,17 @@ class SearchIndex:
             return list(self.ids)
         # the longest word first: usually the rarest, so the others filter fewer clauses
         ordered_words = sorted(set(words), key=len, reverse=True)
-        found = self._holding(ordered_words[0])
-        haystacks = self._haystacks
+        found = self._text.holding(ordered_words[0])
+        texts = self._text.texts
         for word in ordered_words[1:]:
             if not found:
                 return []
             if len(found) < 64:
-                found = frozenset(i for i in found if word in haystacks[i])
+                found = frozenset(i for i in found if word in texts[i])
             else:
-                found = found & self._holding(word)
-        titles, tags = self._titles, self._tags
+                found = found & self._text.holding(word)
         candidates = sorted(found)
+        titles, tags = self._titles, self._tags  # short: scanned, not looked up
         if len(words) == 1:
             word = words[0]
             in_title = [i for i in candidates if word in titles[i]]
