@@ -184,6 +184,9 @@ def main() -> int:
         cli = timed([str(CLAUSIER), "generate", str(EXAMPLE), "--out",
                      str(work_dir / "cli")], args.runs, process_env)
         bare = timed([sys.executable, "-c", "import docx"], args.runs)
+        imports = timed([sys.executable, "-c", "import drafting_app.cli.main, "
+                         "drafting_app.documents.docx, drafting_app.documents.generate"],
+                        args.runs)
         pickled = work_dir / "pieces.pickle"
         pickled.write_bytes(pickle.dumps(pieces))
         script = timed([sys.executable, "-c", BASELINE_SCRIPT, str(ROOT), str(base_dir),
@@ -211,6 +214,8 @@ def main() -> int:
           f"pièces : {statistics.median(script) * 1000:.0f} ms, rapport "
           f"{median_cli / statistics.median(script):.2f}) — budget {BUDGET_PROCESS:.1f} s "
           f"{verdict(median_cli, BUDGET_PROCESS)}")
+    print(f"    dont l’import des modules de clausier (sans rien faire) : "
+          f"{statistics.median(imports) * 1000:.0f} ms")
     if rss:
         print(f"  mémoire (passe séparée) : {int(rss) / 1024:.0f} Mo résidents au plus")
     return 0

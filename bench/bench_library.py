@@ -47,7 +47,8 @@ if what == "read":
     out["seconds"] = time.perf_counter() - start
     print(json.dumps(out)); sys.exit()
 from drafting_app.wording.cache import LibraryCache
-from drafting_app.wording.library import fold, load_library
+from drafting_app.wording.index import fold
+from drafting_app.wording.library import load_library
 from drafting_app.wording.render import Formats, make_environment
 from drafting_app.wording.search import search_index
 env = make_environment(Formats())

@@ -13,6 +13,7 @@ whose id and title hold more of the words, then by category and id.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from drafting_app.wording.index import ClauseEntry, fold
@@ -150,20 +151,20 @@ class SearchIndex:
             in_tags = set(tagged)
             ranked = in_title + tagged + [i for i in rest if i not in in_tags]
         else:
-
-            def rank(i: int) -> tuple[int, int, int]:
-                title = titles[i]
-                tag = tags[i]
-                in_title = sum(word in title for word in words)
-                if in_title == len(words):
-                    level = 0
-                elif all(word in title or word in tag for word in words):
-                    level = 1
-                else:
-                    level = 2
-                return level, -in_title, i
-
-            ranked = sorted(candidates, key=rank)
+            # each word's clauses holding it in id and title, or in those or the tags
+            in_titles: dict[str, set[int]] = {}
+            in_fields: dict[str, set[int]] = {}
+            for word in set(words):
+                in_titles[word] = {i for i in candidates if word in titles[i]}
+                in_fields[word] = in_titles[word] | {i for i in candidates if word in tags[i]}
+            counts = Counter(i for word in words for i in in_titles[word])
+            level0 = set.intersection(*in_titles.values())
+            level1 = set.intersection(*in_fields.values())
+            buckets: dict[tuple[int, int], list[int]] = {}
+            for i in candidates:  # in order: category, then id
+                level = 0 if i in level0 else 1 if i in level1 else 2
+                buckets.setdefault((level, -counts[i]), []).append(i)
+            ranked = [i for key in sorted(buckets) for i in buckets[key]]
         ids = self.ids
         return [ids[i] for i in ranked]
 

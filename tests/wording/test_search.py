@@ -86,3 +86,30 @@ def test_index_over_an_entry_list_matches_the_library(library: Library) -> None:
     assert len(index) == len(library.clauses)
     for query in ("insertion", "pme avance", "qu"):
         assert index.search(query) == search_ids(library, query)
+
+
+@pytest.mark.parametrize("query", ["pme avance", "insertion heures", "lot reserve",
+                                   "equitable commerce label", "clause sociale insertion",
+                                   "avance avance", "de la", "siae", "avance", "e", "insertion"])
+def test_ranking_is_by_field_then_words_in_title(
+    library: Library, query: str
+) -> None:
+    """Every word in id and title first, then every word in id, title or tags, then the
+    rest; within each, more words in id and title first; then category and id."""
+    words = fold(query).split()
+
+    def rank(clause: Clause) -> tuple[int, int, str, str]:
+        meta = clause.meta
+        title = fold(f"{meta.id} {meta.title}")
+        tags = fold(" ".join([meta.summary, *meta.keywords, meta.category]))
+        in_title = sum(word in title for word in words)
+        if in_title == len(words):
+            level = 0
+        elif all(word in title or word in tags for word in words):
+            level = 1
+        else:
+            level = 2
+        return level, -in_title, meta.category, meta.id
+
+    expected = sorted((library.clauses[i] for i in old_search(library, query)), key=rank)
+    assert search_ids(library, query) == [c.id for c in expected]
