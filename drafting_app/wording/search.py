@@ -13,7 +13,6 @@ whose id and title hold more of the words, then by category and id.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from drafting_app.wording.index import ClauseEntry, fold
@@ -115,7 +114,7 @@ class SearchIndex:
         self.ids = [e.id for e in ordered]
         self._text = _Field([e.haystack for e in ordered])
         self._titles = [e.title_key for e in ordered]
-        self._tags = [e.tags_key for e in ordered]
+        self._tags = _Field([e.tags_key for e in ordered])
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -123,6 +122,7 @@ class SearchIndex:
     def forget(self) -> None:
         """Forget the words looked up so far (the benchmark times every keystroke afresh)."""
         self._text.clear()
+        self._tags.clear()
 
     def search(self, query: str) -> list[str]:
         """The ids of the clauses holding every word of `query`, best first."""
@@ -141,30 +141,36 @@ class SearchIndex:
             else:
                 found = found & self._text.holding(word)
         candidates = sorted(found)
-        titles, tags = self._titles, self._tags  # short: scanned, not looked up
+        titles = self._titles  # short: scanned; the tags are looked up in their index
         if len(words) == 1:
             word = words[0]
+            in_tags = self._tags.holding(word)
             in_title = [i for i in candidates if word in titles[i]]
             titled = set(in_title)
             rest = [i for i in candidates if i not in titled]
-            tagged = [i for i in rest if word in tags[i]]
-            in_tags = set(tagged)
-            ranked = in_title + tagged + [i for i in rest if i not in in_tags]
+            ranked = in_title + [i for i in rest if i in in_tags] + [
+                i for i in rest if i not in in_tags]
         else:
-            # each word's clauses holding it in id and title, or in those or the tags
-            in_titles: dict[str, set[int]] = {}
-            in_fields: dict[str, set[int]] = {}
-            for word in set(words):
-                in_titles[word] = {i for i in candidates if word in titles[i]}
-                in_fields[word] = in_titles[word] | {i for i in candidates if word in tags[i]}
-            counts = Counter(i for word in words for i in in_titles[word])
+            distinct = set(words)
+            in_titles = {w: {i for i in candidates if w in titles[i]} for w in distinct}
+            in_fields = {w: in_titles[w] | (self._tags.holding(w) & found) for w in distinct}
             level0 = set.intersection(*in_titles.values())
-            level1 = set.intersection(*in_fields.values())
-            buckets: dict[tuple[int, int], list[int]] = {}
-            for i in candidates:  # in order: category, then id
-                level = 0 if i in level0 else 1 if i in level1 else 2
-                buckets.setdefault((level, -counts[i]), []).append(i)
-            ranked = [i for key in sorted(buckets) for i in buckets[key]]
+            level1 = set.intersection(*in_fields.values()) - level0
+            # only the clauses with some word in id and title need their words counted
+            touched = set.union(*in_titles.values()) - level0
+            counts = {i: sum(i in in_titles[w] for w in words) for i in touched}
+
+            def by_count(i: int) -> tuple[int, int]:
+                return -counts[i], i
+
+            ranked = (
+                [i for i in candidates if i in level0]
+                + sorted(touched & level1, key=by_count)
+                + [i for i in candidates if i in level1 and i not in touched]
+                + sorted(touched - level1, key=by_count)
+                + [i for i in candidates
+                   if i not in level0 and i not in level1 and i not in touched]
+            )
         ids = self.ids
         return [ids[i] for i in ranked]
 
