@@ -24,6 +24,9 @@ from typing import Any
 #: bump when what is stored changes shape
 _FORMAT = "1"
 
+#: a cache file nobody wrote for this long (its library moved or gone) is deleted (seconds)
+_UNUSED = 30 * 24 * 3600
+
 #: the code that decides what a check finds or how a template compiles (and this file)
 _CODE = (
     "wording/library.py", "wording/index.py", "wording/templates.py", "wording/markup.py",
@@ -161,6 +164,8 @@ class LibraryCache:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists():
+                self._forget_unused()
             with self._connect() as db:
                 db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
                 db.execute(
@@ -198,6 +203,14 @@ class LibraryCache:
             return pickle.loads(found[1])
         except Exception:
             return None
+
+    def _forget_unused(self) -> None:
+        """Delete the cache files of other libraries that nothing wrote for a month."""
+        limit = time.time() - _UNUSED
+        for other in self.folder.glob("bibliotheque-*.sqlite"):
+            with contextlib.suppress(OSError):
+                if other != self.path and other.stat().st_mtime < limit:
+                    other.unlink()
 
     def discard(self) -> None:
         """Delete the cache file (and SQLite's side files)."""

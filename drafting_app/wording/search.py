@@ -13,6 +13,7 @@ whose id and title hold more of the words, then by category and id.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from drafting_app.wording.index import ClauseEntry, fold
@@ -154,23 +155,18 @@ class SearchIndex:
             distinct = set(words)
             in_titles = {w: {i for i in candidates if w in titles[i]} for w in distinct}
             in_fields = {w: in_titles[w] | (self._tags.holding(w) & found) for w in distinct}
-            level0 = set.intersection(*in_titles.values())
-            level1 = set.intersection(*in_fields.values()) - level0
-            # only the clauses with some word in id and title need their words counted
-            touched = set.union(*in_titles.values()) - level0
-            counts = {i: sum(i in in_titles[w] for w in words) for i in touched}
-
-            def by_count(i: int) -> tuple[int, int]:
-                return -counts[i], i
-
-            ranked = (
-                [i for i in candidates if i in level0]
-                + sorted(touched & level1, key=by_count)
-                + [i for i in candidates if i in level1 and i not in touched]
-                + sorted(touched - level1, key=by_count)
-                + [i for i in candidates
-                   if i not in level0 and i not in level1 and i not in touched]
-            )
+            level1 = set.intersection(*in_fields.values())
+            counts: Counter[int] = Counter()
+            for word in words:  # a word typed twice counts twice, as it always did
+                counts.update(in_titles[word])
+            everything = len(words)
+            get = counts.get
+            buckets: dict[tuple[int, int], list[int]] = {}
+            for i in candidates:  # in order: category, then id
+                count = get(i, 0)
+                level = 0 if count == everything else 1 if i in level1 else 2
+                buckets.setdefault((level, -count), []).append(i)
+            ranked = [i for key in sorted(buckets) for i in buckets[key]]
         ids = self.ids
         return [ids[i] for i in ranked]
 

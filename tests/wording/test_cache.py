@@ -130,3 +130,19 @@ def test_an_unwritable_cache_folder_leaves_the_library_working(
     library, problems = load(root, blocker / "cache")
     assert problems == []
     assert CLAUSE in library.clauses
+
+
+def test_cache_files_of_libraries_unused_for_a_month_are_deleted(
+    root: Path, tmp_path: Path
+) -> None:
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    old = cache_dir / "bibliotheque-0000000000000000.sqlite"
+    recent = cache_dir / "bibliotheque-1111111111111111.sqlite"
+    for path in (old, recent):
+        path.write_bytes(b"x")
+    os.utime(old, (1_600_000_000, 1_600_000_000))
+    load(root, cache_dir)
+    assert not old.exists()
+    assert recent.exists()
+    assert len(list(cache_dir.glob("*.sqlite"))) == 2  # the recent one and this library's
