@@ -99,6 +99,13 @@ class _Field:
             union.update(found)
             if len(union) == everything:  # a common word: every clause holds it
                 return self._all
+            if 2 * len(union) > everything:
+                # a common word: the clauses not found yet are fewer than those found, so
+                # look for it in their texts rather than in the rest of its words' postings
+                texts = self.texts
+                union.update(i for i in range(everything)
+                             if i not in union and word in texts[i])
+                return frozenset(union)
             total += len(found)
             if total > self._budget:
                 return None
