@@ -45,7 +45,7 @@ _INLINE_SPECIAL = re.compile(f"[{VALUE_OPEN}\\\\*]")
 _CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
 # (pattern, replacement, characters one of which the text must hold for the pattern to apply)
 _TYPOGRAPHY = tuple(
-    (re.compile(pattern), replacement, trigger)
+    (re.compile(pattern), replacement, frozenset(trigger))
     for pattern, replacement, trigger in (
         (r"(?<=\d) (?=\d{3}(?!\d))", "\u202f", "0123456789"),  # 50 000, as Babel writes it
         (r"(\d) (%|€)", "\\1\u00a0\\2", "%€"),
@@ -89,7 +89,7 @@ def french_typography(text: str) -> str:
     """
     text = text.replace("'", "’")
     for pattern, replacement, trigger in _TYPOGRAPHY:
-        if any(character in text for character in trigger):
+        if not trigger.isdisjoint(text):
             text = pattern.sub(replacement, text)
     return text
 

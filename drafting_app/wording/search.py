@@ -99,9 +99,9 @@ class _Field:
             union.update(found)
             if len(union) == everything:  # a common word: every clause holds it
                 return self._all
-            if 2 * len(union) > everything:
-                # a common word: the clauses not found yet are fewer than those found, so
-                # look for it in their texts rather than in the rest of its words' postings
+            if 10 * len(union) > 9 * everything:
+                # a very common word: the few clauses not found yet (a tenth at most) are
+                # looked at directly rather than through the rest of its words' postings
                 texts = self.texts
                 union.update(i for i in range(everything)
                              if i not in union and word in texts[i])

@@ -74,9 +74,10 @@ _FLD_CHAR, _FLD_CHAR_TYPE, _INSTR_TEXT = qn("w:fldChar"), qn("w:fldCharType"), q
 _W, _TYPE, _XML_SPACE = qn("w:w"), qn("w:type"), qn("xml:space")
 _SECT_PR = qn("w:sectPr")
 
-# python-docx's new tables: an automatic width and this look, before the writer changes them
-_TABLE_LOOK = {"w:val": "0620", "w:firstRow": "1", "w:lastRow": "0", "w:firstColumn": "0",
-             "w:lastColumn": "0", "w:noHBand": "1", "w:noVBand": "1"}  # fmt: skip
+# the look of every table: a header row, no banding, no first column
+_TABLE_LOOK = {qn(key): value for key, value in (
+    ("w:val", "0620"), ("w:firstRow", "1"), ("w:lastRow", "0"), ("w:firstColumn", "0"),
+    ("w:lastColumn", "0"), ("w:noHBand", "1"), ("w:noVBand", "1"))}
 
 
 def clear_body(word: WordDocument) -> None:
@@ -282,7 +283,7 @@ class BodyWriter:
         if style_id is not None:
             SubElement(tbl_pr, _TBL_STYLE, {_VAL: style_id})
         SubElement(tbl_pr, _TBL_W, {_TYPE: "pct", _W: "5000"})
-        SubElement(tbl_pr, _TBL_LOOK, {qn(key): value for key, value in _TABLE_LOOK.items()})
+        SubElement(tbl_pr, _TBL_LOOK, _TABLE_LOOK)
         grid = SubElement(tbl, _TBL_GRID)
         for width in widths:
             SubElement(grid, _GRID_COL, {_W: width})
