@@ -21,8 +21,8 @@ from drafting_app.wording.library import Clause, Library
 
 __all__ = ["SearchIndex", "clause_haystack", "fold", "search_clauses", "search_ids"]
 
-# a query word of fewer letters than this is looked for in every clause's text
-_INDEXED_LENGTH = 3
+# below this many clauses, reading their texts is quicker than a look-up in the index
+_FEW = 500
 
 
 def clause_haystack(clause: Clause) -> str:
@@ -144,7 +144,7 @@ class SearchIndex:
         for word in ordered_words[1:]:
             if not found:
                 return []
-            if len(found) < 64:
+            if len(found) < _FEW:
                 found = frozenset(i for i in found if word in texts[i])
             else:
                 found = found & self._text.holding(word)
@@ -161,7 +161,13 @@ class SearchIndex:
         else:
             distinct = set(words)
             in_titles = {w: {i for i in candidates if w in titles[i]} for w in distinct}
-            in_fields = {w: in_titles[w] | (self._tags.holding(w) & found) for w in distinct}
+            if len(candidates) < _FEW:  # few clauses: their tags are read, not looked up
+                tag_texts = self._tags.texts
+                in_fields = {w: in_titles[w] | {i for i in candidates if w in tag_texts[i]}
+                             for w in distinct}
+            else:
+                in_fields = {w: in_titles[w] | (self._tags.holding(w) & found)
+                             for w in distinct}
             level1 = set.intersection(*in_fields.values())
             counts: Counter[int] = Counter()
             for word in words:  # a word typed twice counts twice, as it always did
