@@ -216,6 +216,14 @@ def main() -> int:
           f"{verdict(median_cli, BUDGET_PROCESS)}")
     print(f"    dont l’import des modules de clausier (sans rien faire) : "
           f"{statistics.median(imports) * 1000:.0f} ms")
+    if median_cli > BUDGET_PROCESS:
+        print("    pourquoi : l’import des modules (modèles pydantic du dossier et des données "
+              "juridiques, python-docx, Jinja, Babel) en prend la plus grande part ; voir "
+              "`python -X importtime`.")
+    if median_ours > BUDGET_IN_PROCESS:
+        print("    pourquoi : ouvrir la mise en page et enregistrer chaque pièce (python-docx, "
+              "zip, fsync) et le rendu Jinja restent ; la machine était-elle chargée ? (voir "
+              "le temps de « import docx », 0,12 s sur une machine au repos)")
     if rss:
         print(f"  mémoire (passe séparée) : {int(rss) / 1024:.0f} Mo résidents au plus")
     return 0
