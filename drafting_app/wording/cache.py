@@ -31,7 +31,8 @@ _UNUSED = 30 * 24 * 3600
 _CODE = (
     "wording/library.py", "wording/index.py", "wording/templates.py", "wording/markup.py",
     "wording/model.py", "wording/render.py", "wording/values.py", "wording/cache.py",
-    "wording/sandbox.py", "files/*.py", "dossier/*.py",
+    "wording/sandbox.py", "wording/references.py", "wording/thresholds.py", "files/*.py",
+    "dossier/*.py",
 )
 
 

@@ -25,12 +25,14 @@ from drafting_app.wording.cache import LibraryCache, Row, fingerprint
 from drafting_app.wording.index import ClauseEntry, LazyClauses
 from drafting_app.wording.model import (
     ClauseMeta,
-    ClauseStatus,
     DocumentMeta,
     Piece,
-    ReferenceEntry,
     ReferenceIndex,
-    ReferenceStatus,
+)
+from drafting_app.wording.references import (
+    REFERENCES_FILE,
+    load_references,
+    reference_problems,
 )
 from drafting_app.wording.templates import (
     check_and_compile,
@@ -47,7 +49,6 @@ CLAUSE_TEXT = "text.fr.md"
 CLAUSE_SAMPLE = "sample.toml"
 CLAUSE_EXPECTED = "expected.fr.txt"
 DOCUMENT_META = "document.toml"
-REFERENCES_FILE = "legal/references.toml"
 
 #: names every clause may use without declaring them (the dossier, and the clause's lots)
 CLAUSE_CONTEXT = frozenset({"dossier", "buyer", "tender", "subsidy", "lots", "facts"})
@@ -340,9 +341,10 @@ def load_library(
     references = load_references(root / REFERENCES_FILE, problems)
     entry_list = list(entries)
     if references is not None:
-        problems.extend(_reference_problems(
-            [*((e.path, CLAUSE_META, e.status, e.to_check, e.references) for e in entry_list),
-             *((s.folder, DOCUMENT_META, s.meta.status, "",
+        problems.extend(reference_problems(
+            [*((Path(e.path) / CLAUSE_META, True, e.status, e.to_check, e.references)
+               for e in entry_list),
+             *((s.folder / DOCUMENT_META, False, s.meta.status, "",
                 tuple((r.text, r.article) for r in s.meta.references))
                for s in documents.values())],
             references))
@@ -436,101 +438,19 @@ def _load_cached(
     return LazyClauses(entries, load), documents
 
 
-def load_references(path: Path, problems: list[Problem]) -> ReferenceIndex | None:
-    """The references file, merged with any `references.d/*.toml` beside it."""
-    entries: list[ReferenceEntry] = []
-    extra = sorted((path.parent / "references.d").glob("*.toml"))
-    for file in [path, *extra]:
-        read = read_toml_file(file, problems)
-        if read is None:
-            return None
-        index = validate_file(ReferenceIndex, read[0], read[1], file, problems)
-        if index is None:
-            return None
-        entries.extend(index.references)
-    return ReferenceIndex(references=tuple(entries))
-
-
 def check_references(
     items: Iterable[Clause | Skeleton], index: ReferenceIndex
 ) -> list[Problem]:
     """Every legal reference is backed by the facts file; one marked [U] flags its clause."""
-    return _reference_problems(
-        [(item.folder, CLAUSE_META if isinstance(item, Clause) else DOCUMENT_META,
-          item.meta.status, item.meta.to_check.strip() if isinstance(item, Clause) else "",
+    return reference_problems(
+        [(item.folder / (CLAUSE_META if isinstance(item, Clause) else DOCUMENT_META),
+          isinstance(item, Clause), item.meta.status,
+          item.meta.to_check.strip() if isinstance(item, Clause) else "",
           tuple((r.text, r.article) for r in item.meta.references))
          for item in items],
         index,
     )
 
-
-def _reference_problems(
-    items: Iterable[tuple[str | Path, str, ClauseStatus, str, tuple[tuple[str, str], ...]]],
-    index: ReferenceIndex,
-) -> list[Problem]:
-    """`check_references` over (folder, metadata file name, status, what is left to verify,
-    (text, article) of each reference)."""
-    standings: dict[tuple[str, str], ReferenceStatus] = {}
-    for entry in reversed(index.references):  # the first entry naming an article wins
-        for article in entry.articles:
-            standings[(entry.text, article)] = entry.status
-    problems = []
-    for folder, meta_name, status, to_check, references in items:
-        if meta_name == CLAUSE_META:
-            problems.extend(_status_problems(Path(folder), status, to_check, references,
-                                             standings))
-        for position, (text_name, article) in enumerate(references):
-            standing = standings.get((text_name, article))
-            if standing is ReferenceStatus.VERIFIED or (
-                standing is ReferenceStatus.TO_CHECK and status is ClauseStatus.TO_CHECK
-            ):
-                continue
-            # only a problem needs its line: read the file then, not on every load
-            meta_path = Path(folder) / meta_name
-            text = meta_path.read_text(encoding="utf-8")
-            line = locate(text, ("references", position, "article"))
-            label = f"{text_name} art. {article}" if article else text_name
-            if standing is None:
-                problems.append(Problem(meta_path, line, (
-                    f"référence « {label} » absente de {REFERENCES_FILE} : le "
-                    "fichier de faits juridiques ne l’établit pas ; vérifiez le texte et "
-                    "l’article, ou faites d’abord établir ce fait")))
-            else:
-                problems.append(Problem(meta_path, line, (
-                    f"la référence « {label} » est à vérifier : le statut doit "
-                    "être « à vérifier » et la note dire ce qu’il faut vérifier")))
-    return problems
-
-
-def _status_problems(
-    folder: Path, status: ClauseStatus, to_check: str, references: tuple[tuple[str, str], ...],
-    standings: dict[tuple[str, str], ReferenceStatus],
-) -> list[Problem]:
-    """A clause is « à vérifier » exactly when it says what is left to verify (`to_check`).
-
-    A reference marked « à vérifier » requires that status (see `check_references`); a clause
-    « à vérifier » whose references are all verified must name the unverified fact it rests on,
-    and a clause that names one cannot claim another status.
-    """
-    unverified = [f"{text} art. {article}" if article else text for text, article in references
-                  if standings.get((text, article)) is ReferenceStatus.TO_CHECK]
-    if status is ClauseStatus.TO_CHECK and not to_check:
-        if unverified:
-            why = f"sa référence « {unverified[0]} » est à vérifier"
-        else:
-            why = "toutes ses références sont vérifiées"
-        message = (f"statut « à vérifier » sans point à vérifier ({why}) : dites dans "
-                   "to_check quel fait reste à établir, ou, s’il est établi, passez la clause "
-                   "« à valider »")
-    elif status is not ClauseStatus.TO_CHECK and to_check:
-        message = (f"statut « {status.value} » alors que to_check signale un point à "
-                   "vérifier : le statut doit être « à vérifier » tant que ce point est ouvert ; "
-                   "une fois le fait établi, videz to_check")
-    else:
-        return []
-    meta_path = folder / CLAUSE_META
-    return [Problem(meta_path, locate(meta_path.read_text(encoding="utf-8"), ("status",)),
-                    message)]
 
 Slot = tuple[str, str]
 
