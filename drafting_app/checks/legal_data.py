@@ -25,8 +25,8 @@ from drafting_app.dossier.model import BuyerKind, Ccag, ContractKind, Reservatio
 from drafting_app.dossier.types import Identifier, NonEmpty, Strict
 from drafting_app.files.problems import Problem
 from drafting_app.files.toml_files import locate, read_toml_file, validate_file
-from drafting_app.wording.library import REFERENCES_FILE, load_references
 from drafting_app.wording.model import LegalReference, ReferenceIndex, ReferenceStatus
+from drafting_app.wording.references import REFERENCES_FILE, load_references
 
 LEGAL_DATA_FILE = "legal/donnees_juridiques.toml"
 INSERTION_DATA_FILE = "legal/parts_main_oeuvre.toml"

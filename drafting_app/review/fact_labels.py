@@ -61,6 +61,9 @@ FACT_LABELS: Mapping[str, FieldLabel] = MappingProxyType({
     "Facts.to_validate": L("clauses non encore validées par le service juridique",
                            item="clause non encore validée", feminine=True),
     "Facts.reference": L("référence du dossier"),
+    "Facts.social_condition_due": L(
+        "une condition d’exécution sociale est obligatoire pour chaque lot",
+        negation="une condition d’exécution sociale n’est pas obligatoire pour chaque lot"),
     "Facts.purchase_family": L("famille d’achat"),
     "Facts.contract_form": L("forme du marché (marché ordinaire ou accord-cadre), en toutes "
                              "lettres"),
@@ -104,6 +107,7 @@ FACT_LABELS: Mapping[str, FieldLabel] = MappingProxyType({
                               negation="l’avance n’est pas versée au titulaire {de}"),
     "LotFacts.social_conditions": L("conditions d’exécution sociales {de}",
                                     item="condition d’exécution sociale {de}", feminine=True),
+    "LotFacts.social_exception": L("motif d’absence de condition d’exécution sociale {de}"),
     "LotFacts.environmental_conditions": L("conditions d’exécution environnementales {de}",
                                            item="condition d’exécution environnementale {de}",
                                            feminine=True),

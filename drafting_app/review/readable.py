@@ -35,10 +35,10 @@ from drafting_app.review.meanings import (
     lower_first,
 )
 from drafting_app.review.phrases import Phrases
-from drafting_app.wording.library import prepare_source
 from drafting_app.wording.markup import french_typography, parse_markup, value_token
 from drafting_app.wording.model import ClauseMeta, Variable, VariableType
 from drafting_app.wording.render import Formats
+from drafting_app.wording.templates import prepare_source
 
 VALUE_MARK = "\ue010"
 NOTE_MARK = "\ue011"
