@@ -10,6 +10,7 @@ so that no Python name ever reaches a reviewer.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import typing
 from collections.abc import Mapping
@@ -49,11 +50,25 @@ PERCENT = "percent"
 
 @dataclass(frozen=True)
 class FieldLabel:
-    """The French name of a field; `item` names one element of a list field."""
+    """The French name of a field; `item` names one element of a list field.
+
+    A yes-or-no field whose `negation` is given is a proposition: its label is what it says when
+    true (« le marché est un accord-cadre »), `negation` what it says when false. `readings`
+    says a comparison of a number (or of a list's length) with a constant in words: (`gt`, 1,
+    « le marché prévoit au moins une reconduction »). `parts` names the members of a list's
+    elements when they are pairs (a status and its titles). `key` is the field by which a
+    method finds an element (`facts.lot(number)` finds the lot with that number). `feminine` is
+    the gender of `item` (« il y a au moins une clause choisie »).
+    """
 
     text: str
     kind: str = ""  # MONEY or PERCENT for a Decimal; otherwise read from the field's type
     item: str = ""
+    negation: str = ""
+    readings: tuple[tuple[str, int, str], ...] = ()
+    parts: tuple[FieldLabel, ...] = ()
+    key: str = ""
+    feminine: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +107,25 @@ MODEL_NOUNS: Mapping[type[BaseModel], ModelNoun] = MappingProxyType({
 
 L = FieldLabel
 
+_RENEWED = "le marché prévoit au moins une reconduction"
+_NOT_RENEWED = "le marché ne prévoit aucune reconduction"
+
+
+def _count_readings(none: int, true: str, false: str) -> tuple[tuple[str, int, str], ...]:
+    """Comparisons of a count with `none` and `none + 1` that say « some » or « none »."""
+    return (("gt", none, true), ("gteq", none + 1, true), ("ne", none, true),
+            ("eq", none, false), ("lteq", none, false), ("lt", none + 1, false))
+
+
+#: the number of periods is more than one, the number of renewals more than none
+RENEWED_IF_MORE_THAN_ONE = _count_readings(1, _RENEWED, _NOT_RENEWED)
+RENEWED_IF_MORE_THAN_NONE = _count_readings(0, _RENEWED, _NOT_RENEWED)
+#: the number of the tender's lots (all of them, not only those of a clause)
+LOTS_OF_THE_TENDER = (
+    ("gt", 1, "le marché compte plusieurs lots"), ("gteq", 2, "le marché compte plusieurs lots"),
+    ("eq", 1, "le marché compte un seul lot"), ("lteq", 1, "le marché compte au plus un lot"),
+    ("lt", 2, "le marché compte au plus un lot"))
+
 FIELD_LABELS: Mapping[str, FieldLabel] = MappingProxyType({
     # dossier
     "Dossier.schema_version": L("version du format du dossier"),
@@ -100,13 +134,14 @@ FIELD_LABELS: Mapping[str, FieldLabel] = MappingProxyType({
     "Dossier.buyer": L("acheteur"),
     "Dossier.tender": L("marché"),
     "Dossier.subsidy": L("subvention"),
-    "Dossier.clauses": L("clauses choisies", item="clause choisie"),
+    "Dossier.clauses": L("clauses choisies", item="clause choisie", feminine=True),
     "Dossier.advisor": L("qualification du besoin"),
     "Dossier.reference": L("référence du dossier"),
     # a postal address, a person who signs
     "Address.street": L("numéro et voie {de}"),
     "Address.postcode": L("code postal {de}"),
     "Address.city": L("commune {de}"),
+    "Address.one_line": L("adresse complète {de}"),
     "Person.name": L("nom {de}"),
     "Person.title": L("qualité {de}"),
     # buyer
@@ -129,7 +164,7 @@ FIELD_LABELS: Mapping[str, FieldLabel] = MappingProxyType({
     "Tender.launch_date": L("date de lancement de la consultation"),
     "Tender.duration_months": L("durée du marché, en mois"),
     "Tender.ccag": L("CCAG de référence"),
-    "Tender.lots": L("lots du marché", item="lot du marché"),
+    "Tender.lots": L("lots du marché", item="lot du marché", readings=LOTS_OF_THE_TENDER),
     "Tender.no_lots_reason": L("motif de non-allotissement"),
     "Tender.criteria": L("critères d’attribution", item="critère d’attribution"),
     "Tender.social_condition_exception": L("motif d’absence de condition d’exécution sociale"),
@@ -137,7 +172,7 @@ FIELD_LABELS: Mapping[str, FieldLabel] = MappingProxyType({
     "Tender.buyer_profile_url": L("adresse du profil d’acheteur"),
     "Tender.variants_allowed": L("variantes autorisées"),
     "Tender.offers_validity_days": L("délai de validité des offres, en jours"),
-    "Tender.renewals": L("nombre de reconductions"),
+    "Tender.renewals": L("nombre de reconductions", readings=RENEWED_IF_MORE_THAN_NONE),
     "Tender.social_services": L("services sociaux et autres services spécifiques"),
     "Tender.price_form": L("forme du prix"),
     "Tender.price_index": L("index de révision ou d’actualisation des prix"),
@@ -173,6 +208,10 @@ FIELD_LABELS: Mapping[str, FieldLabel] = MappingProxyType({
     "Tender.purchase_family": L("famille d’achat"),
     "Tender.school_catering": L("restauration scolaire"),
     "Tender.groupement_rows": L("nombre de lignes prévues pour les membres d’un groupement"),
+    "Tender.is_framework": L("le marché est un accord-cadre",
+                             negation="le marché n’est pas un accord-cadre"),
+    "Tender.periods": L("nombre de périodes d’exécution", readings=RENEWED_IF_MORE_THAN_ONE),
+    "Tender.total_months": L("durée maximale du marché, reconductions comprises, en mois"),
     # lots, criteria
     "Lot.number": L("numéro {de}"),
     "Lot.title": L("intitulé {de}"),
@@ -185,7 +224,7 @@ FIELD_LABELS: Mapping[str, FieldLabel] = MappingProxyType({
     "Lot.bounds_unit": L("unité du minimum et du maximum {de}"),
     "Lot.pricing": L("forme des prix {de}"),
     "Lot.price_lines": L("lignes du bordereau des prix {de}",
-                         item="ligne du bordereau des prix {de}"),
+                         item="ligne du bordereau des prix {de}", feminine=True),
     "Lot.staff_to_take_over": L("personnel à reprendre {de}", item="poste à reprendre {de}"),
     "PriceLine.label": L("désignation {de}"),
     "PriceLine.unit": L("unité {de}"),
@@ -263,7 +302,7 @@ FIELD_LABELS: Mapping[str, FieldLabel] = MappingProxyType({
     "Award.end_date": L("date de fin d’exécution"),
     "Award.execution_place": L("lieu principal d’exécution (code postal)"),
     "Award.price_kind": L("forme du prix retenue"),
-    "Award.lots": L("attributions des lots", item="attribution d’un lot"),
+    "Award.lots": L("attributions des lots", item="attribution d’un lot", feminine=True),
     "Award.execution": L("bilans annuels d’exécution", item="bilan annuel d’exécution"),
     "Award.payments": L("versements effectués", item="versement effectué"),
     "Award.evaluation": L("évaluation de la convention"),
@@ -273,6 +312,9 @@ FIELD_LABELS: Mapping[str, FieldLabel] = MappingProxyType({
     "LotAward.offers_received": L("nombre d’offres reçues"),
     "LotAward.grouping": L("forme du groupement des titulaires"),
     "LotAward.subcontracting_declared": L("sous-traitance déclarée"),
+    "LotAward.holder_amounts": L(
+        "titulaires {de} et leur part du montant", item="titulaire {de} et sa part",
+        parts=(L("titulaire {de}"), L("part du montant attribuée à ce titulaire", MONEY))),
     "Holder.name": L("nom {de}"),
     "Holder.siret": L("SIRET {de}"),
     "Holder.kind": L("catégorie {de}"),
@@ -326,10 +368,16 @@ def unwrap_type(annotation: Any) -> Any:
             return annotation
 
 
-def field_type(model: type[BaseModel], name: str) -> Any:
-    """The type of a model's field, property or method result; None when it has none."""
-    if name in model.model_fields:
-        return unwrap_type(model.model_fields[name].annotation)
+def field_type(model: type[Any], name: str) -> Any:
+    """The type of a model's field, property or method result; None when it has none.
+
+    `model` is a pydantic model of the dossier or a frozen dataclass (the shared facts).
+    """
+    fields = getattr(model, "model_fields", None)
+    if isinstance(fields, dict) and name in fields:
+        return unwrap_type(fields[name].annotation)
+    if dataclasses.is_dataclass(model) and name in {f.name for f in dataclasses.fields(model)}:
+        return unwrap_type(typing.get_type_hints(model)[name])
     member = getattr(model, name, None)
     function = member.fget if isinstance(member, property) else member
     if callable(function):
@@ -339,7 +387,9 @@ def field_type(model: type[BaseModel], name: str) -> Any:
 
 
 def is_model(value: Any) -> bool:
-    return isinstance(value, type) and issubclass(value, BaseModel)
+    """Whether a type is an object with named fields: a dossier model or a dataclass of facts."""
+    return isinstance(value, type) and (issubclass(value, BaseModel)
+                                        or dataclasses.is_dataclass(value))
 
 
 def python_kind(python_type: Any) -> str:

@@ -1,53 +1,49 @@
 """Jinja expressions of a clause in French: values named by their labels, tests as propositions.
 
-`Phrases` reads one expression of a clause's syntax tree (a name, a field of the dossier, a
-filter, a comparison…) and says it in French: « taux de l’avance, en pourcentage », « plusieurs
-lots », « l’acheteur retient « option » ». The readable wording (`readable`) builds on it.
+`Phrases` reads one expression of a clause's syntax tree (a name, a field of the dossier or of
+its shared facts, a filter, a comparison…) and says it in French: « taux de l’avance, en
+pourcentage », « plusieurs lots », « l’acheteur retient « option » », « le marché est un
+accord-cadre ». Every name comes from the labels tables (`field_labels`, `fact_labels`), never
+from the code; what it cannot say is reported « non traduit ». The readable wording
+(`readable`) builds on it.
 """
 
 from __future__ import annotations
 
 import re
-import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 from jinja2 import nodes
-from pydantic import BaseModel
 
-from drafting_app.dossier.model import Buyer, Ccag, Dossier, Lot, Subsidy, Tender
-from drafting_app.dossier.vocabulary import label_of
-from drafting_app.review.field_labels import (
-    MODEL_NOUNS,
-    field_label,
-    field_type,
-    is_model,
-    python_kind,
-    unwrap_type,
+from drafting_app.documents.facts import Facts
+from drafting_app.dossier.model import Buyer, Dossier, Lot, Subsidy, Tender
+from drafting_app.review.fact_labels import FACTS_NAME, member_label, noun_of
+from drafting_app.review.field_labels import field_type, is_model
+from drafting_app.review.meanings import (
+    FILTER_SUFFIXES,
+    JOINED,
+    LIST_ELEMENT,
+    LoopFrame,
+    Meaning,
+    Untranslated,
+    bare,
+    const_kind,
+    enum_text,
+    field_of,
+    if_clause,
+    lower_first,
+    mapped,
+    outside_brackets,
+    reading,
+    selected,
+    typed,
 )
 from drafting_app.wording.model import Variable, VariableType
 from drafting_app.wording.render import Formats
 
-LIST_ELEMENT = "élément de la liste"
-#: how a Jinja filter changes what a placeholder says
-FILTER_SUFFIXES = {
-    "money": ", en euros",
-    "euros": ", en euros",
-    "amount_in_words": ", en lettres",
-    "words": ", en lettres",
-    "percent": ", en pourcentage",
-    "date_short": ", en chiffres",
-    "time": ", heure",
-    "label": ", en toutes lettres",
-    "number": "",
-    "date_long": "",
-    "lower_first": "",
-    "list": "",
-}
-UNITS = {"money": ("€", "euro"), "percent": ("%", "pourcent")}
 _TYPE_KINDS = {
     VariableType.TEXT: "text", VariableType.LONG_TEXT: "text", VariableType.INTEGER: "number",
     VariableType.DECIMAL: "number", VariableType.MONEY: "money", VariableType.PERCENT: "percent",
@@ -70,37 +66,9 @@ _LOT_COUNTS = {("gt", 1): "plusieurs lots", ("gteq", 2): "plusieurs lots",
                ("gt", 0): "au moins un lot", ("ne", 0): "au moins un lot"}
 _OPERATORS = {nodes.Add: "+", nodes.Sub: "−", nodes.Mul: "×", nodes.Div: "÷",
               nodes.FloorDiv: "÷", nodes.Mod: "modulo", nodes.Pow: "puissance"}
-
-
-
-
-# --------------------------------------------------------------------------- meanings
-
-
-@dataclass(frozen=True)
-class Meaning:
-    """What an expression stands for, in French."""
-
-    text: str
-    kind: str = "text"  # text number money percent date datetime year bool choice enum list
-    #                     model lots count loop formula
-    quoted: bool = True  # a label: between « » in notes and formulas
-    origin: str = "dossier"  # "clause": a value the buyer gives for this clause
-    model: type[BaseModel] | None = None  # of an object, or of a list's elements
-    of: str = ""  # an object as owner: « du lot »; for a list, of its elements
-    item: str = ""  # one element of a list: « lot concerné »
-    element: str = "text"  # the kind of a list's elements when they are not objects
-    enum: type[Enum] | None = None
-    choices: tuple[str, ...] = ()
-    suffix: str = ""  # what the filters add: « , en lettres »
-    counted: str = ""  # for a count: what is counted (« lots » for the clause's lots)
-
-
-@dataclass
-class LoopFrame:
-    """A loop being translated: its element noun, for notes on the first or last one."""
-
-    item: str
+#: a count of some of the clause's lots compared with the count of all of them
+_SOME_LOTS = {"lt": "une partie seulement des lots", "ne": "une partie seulement des lots",
+              "eq": "l’ensemble des lots", "gteq": "l’ensemble des lots"}
 
 
 @dataclass
@@ -109,13 +77,6 @@ class _Scope:
 
     loop_vars: dict[str, Meaning] = field(default_factory=dict)
     assigned: dict[str, nodes.Node] = field(default_factory=dict)
-
-
-def lower_first(text: str) -> str:
-    """A label inside a sentence: lower-case first letter, unless it starts an acronym."""
-    if len(text) > 1 and text[1].isupper():
-        return text
-    return text[:1].lower() + text[1:]
 
 
 class Phrases:
@@ -154,7 +115,7 @@ class Phrases:
         if isinstance(node, nodes.Filter):
             return self.filtered(node)
         if isinstance(node, nodes.Const):
-            return Meaning(self.constant(node.value, None), _const_kind(node.value), quoted=False)
+            return Meaning(self.constant(node.value, None), const_kind(node.value), quoted=False)
         if isinstance(node, nodes.List | nodes.Tuple):
             return Meaning(", ".join(self.constant(getattr(i, "value", None), None)
                                      for i in node.items), quoted=False)
@@ -198,10 +159,11 @@ class Phrases:
         if name == "lots":
             return Meaning("lots concernés", "lots", quoted=False, model=Lot, of="du lot",
                            item="lot concerné")
-        models: dict[str, type[BaseModel]] = {
-            "buyer": Buyer, "tender": Tender, "subsidy": Subsidy, "dossier": Dossier}
+        models: dict[str, type[Any]] = {
+            "buyer": Buyer, "tender": Tender, "subsidy": Subsidy, "dossier": Dossier,
+            FACTS_NAME: Facts}
         if name in models:
-            noun = MODEL_NOUNS[models[name]]
+            noun = noun_of(models[name])
             return Meaning(noun.noun, "model", quoted=False, model=models[name], of=noun.of)
         return self.unknown(f"nom « {name} »", node)
 
@@ -217,9 +179,11 @@ class Phrases:
     def element(self, collection: Meaning) -> Meaning:
         """One element of a list (a loop's element, or `liste[0]`)."""
         if collection.model is not None:
-            return Meaning(collection.item or MODEL_NOUNS[collection.model].noun, "model",
+            return Meaning(collection.item or noun_of(collection.model).noun, "model",
                            quoted=False, model=collection.model,
-                           of=collection.of or MODEL_NOUNS[collection.model].of)
+                           of=collection.of or noun_of(collection.model).of)
+        if collection.counted == "range":
+            return Meaning("numéro", "number", quoted=False)
         if collection.origin == "clause":
             return Meaning(LIST_ELEMENT, collection.element, quoted=False, origin="clause")
         return Meaning(collection.item or f"élément de {self.ref(collection)}",
@@ -238,25 +202,11 @@ class Phrases:
             return self.loop_attribute(base, attr, node)
         if base.model is None or base.kind != "model":
             return self.unknown(f"attribut « {attr} »", node)
-        label = field_label(base.model, attr)
-        python_type = field_type(base.model, attr)
-        if label is None or python_type is None:
-            return self.unknown(f"champ « {attr} »", node)
-        text = label.text.format(de=base.of)
-        origin = typing.get_origin(python_type)
-        if origin is tuple:
-            element_type = unwrap_type(typing.get_args(python_type)[0])
-            item = label.item.format(de=base.of) if label.item else ""
-            if is_model(element_type):
-                return Meaning(text, "list", model=element_type, item=item,
-                               of=MODEL_NOUNS[element_type].of)
-            return Meaning(text, "list", item=item,
-                           element=label.kind or python_kind(element_type))
-        if is_model(python_type):
-            return Meaning(text, "model", model=python_type, of=f"({text})")
-        if isinstance(python_type, type) and issubclass(python_type, Enum):
-            return Meaning(text, "enum", enum=python_type)
-        return Meaning(text, label.kind or python_kind(python_type))
+        try:
+            label, python_type = field_of(base.model, attr)
+        except Untranslated as exc:
+            return self.unknown(exc.what, node)
+        return typed(label, python_type, base.of)
 
     def loop_attribute(self, base: Meaning, attr: str, node: nodes.Node) -> Meaning:
         """`loop.index` and friends, as values."""
@@ -275,46 +225,29 @@ class Phrases:
         if name == "length":
             if base.kind == "lots":
                 return Meaning("nombre de lots concernés", "count", quoted=False, counted="lots")
+            if base.whole is not None and base.whole.kind == "lots":
+                return Meaning(f"nombre de {base.text}", "count", quoted=False, counted="lots",
+                               selected=base.selected)
+            if base.readings:
+                return Meaning(f"nombre de {base.text}", "count", quoted=False,
+                               readings=base.readings)
             if base.kind == "list" and base.item and base.origin != "clause":
                 return Meaning(f"nombre de {base.text}", "count", quoted=False)
             return Meaning(f"nombre d’éléments de {self.ref(base)}", "count", quoted=False)
         if name == "sum":
             kind = base.element if base.element in _NUMERIC else "number"
             return Meaning(f"total de {self.ref(base)}", kind, quoted=False)
-        if name in ("selectattr", "rejectattr"):
-            return self.selection(base, node)
+        if name in ("selectattr", "rejectattr", "map"):
+            try:
+                return mapped(base, node) if name == "map" else selected(base, node)
+            except Untranslated as exc:
+                return self.unknown(exc.what, node)
         if name in ("first", "last"):
             return self.element(base)
+        if name == "join" and base.kind in ("list", "lots"):
+            return Meaning(base.text, "text", quoted=base.quoted, origin=base.origin,
+                           suffix=base.suffix + JOINED)
         return self.unknown(f"filtre « {name} »", node)
-
-    def selection(self, base: Meaning, node: nodes.Filter) -> Meaning:
-        """`selectattr("kind", "equalto", "social")`: the list with a qualifier."""
-        args = [a.value for a in node.args if isinstance(a, nodes.Const)]
-        if not args or base.model is None or len(args) != len(node.args):
-            return self.unknown(f"filtre « {node.name} »", node)
-        attr = str(args[0]).split(".")[0]
-        label = field_label(base.model, attr)
-        python_type = field_type(base.model, attr)
-        if label is None:
-            return self.unknown(f"champ « {attr} »", node)
-        bare = label.text.replace(" {de}", "").replace("{de}", "").strip()
-        if len(args) >= 3 and args[1] in ("equalto", "eq", "=="):
-            value = args[2]
-            shown = value
-            if isinstance(python_type, type) and issubclass(python_type, Enum):
-                try:
-                    shown = _enum_text(python_type(value))
-                except ValueError:
-                    shown = str(value)
-            keep = node.name == "selectattr"
-            qualifier = f" ({bare} : {shown})" if keep else f" ({bare} autre que {shown})"
-        elif len(args) == 1:
-            qualifier = f" (avec {bare})" if node.name == "selectattr" else f" (sans {bare})"
-        else:
-            return self.unknown(f"filtre « {node.name} »", node)
-        return replace(base, text=_qualify(base.text, qualifier),
-                       item=_qualify(base.item or MODEL_NOUNS[base.model].noun, qualifier),
-                       of=_qualify(base.of or MODEL_NOUNS[base.model].of, qualifier))
 
     def call(self, node: nodes.Call) -> Meaning:
         """`insertion_hours(…)` and the dossier's computed amounts."""
@@ -322,9 +255,15 @@ class Phrases:
             args = [self.ref(self.meaning(a)) for a in node.args]
             listed = ", ".join(args[:-1]) + (f" et {args[-1]}" if len(args) > 1 else "")
             return Meaning(f"nombre d’heures d’insertion calculé d’après {listed}", "number",
-                           quoted=False)
+                           quoted=False, counted="formula")
+        if isinstance(node.node, nodes.Name) and node.node.name == "range":
+            return self.numbers(node)
         if isinstance(node.node, nodes.Getattr) and not node.args:
             return self.meaning(node.node)
+        if isinstance(node.node, nodes.Getattr) and len(node.args) == 1 and not node.kwargs:
+            found = self.lookup(node.node, node.args[0])
+            if found is not None:
+                return found
         if (isinstance(node.node, nodes.Getattr) and node.node.attr in ("endswith", "startswith")
                 and len(node.args) == 1 and isinstance(node.args[0], nodes.Const)):
             verb = "se termine" if node.node.attr == "endswith" else "commence"
@@ -335,6 +274,45 @@ class Phrases:
                 and isinstance(node.args[0], nodes.Const)):
             return self.threshold(str(node.args[0].value))
         return self.unknown("appel de fonction", node)
+
+    def lookup(self, method: nodes.Getattr, arg: nodes.Node) -> Meaning | None:
+        """`facts.lot(lot.number)`: the element a method finds by one of its fields.
+
+        When the argument is that field of an object the clause already names (the loop's
+        lot), the result is that same object; otherwise « lot dont le numéro est … ».
+        """
+        owner = self.meaning(method.node)
+        if owner.kind != "model" or owner.model is None:
+            return None
+        label = member_label(owner.model, method.attr)
+        found_type = field_type(owner.model, method.attr)
+        if label is None or not label.key or not is_model(found_type):
+            return None
+        if isinstance(arg, nodes.Getattr) and arg.attr == label.key:
+            same = self.meaning(arg.node)
+            if same.kind == "model":
+                return Meaning(same.text, "model", quoted=False, model=found_type, of=same.of)
+        key = member_label(found_type, label.key)
+        noun = noun_of(found_type)
+        if key is None:
+            return None
+        which = f"dont le {bare(key)} est {self.operand(self.meaning(arg))}"
+        return Meaning(f"{noun.noun} {which}", "model", quoted=False, model=found_type,
+                       of=f"{noun.of} {which}")
+
+    def numbers(self, node: nodes.Call) -> Meaning:
+        """`range(1, n)`: the whole numbers from 1 to n − 1, as a loop counts them."""
+        if not 1 <= len(node.args) <= 2 or node.kwargs:
+            return self.unknown("appel de fonction « range »", node)
+        start = node.args[0] if len(node.args) == 2 else nodes.Const(0)
+        stop = node.args[-1]
+        first = self.operand(self.meaning(start))
+        if isinstance(stop, nodes.Const) and isinstance(stop.value, int):
+            last = self.formats.number(stop.value - 1)
+        else:
+            last = f"{self.operand(self.meaning(stop))} − 1"
+        return Meaning(f"numéros de {first} à {last}", "list", quoted=False,
+                       item=f"numéro de {first} à {last}", element="number", counted="range")
 
     def threshold(self, threshold_id: str) -> Meaning:
         """`seuil("avance_seuil_montant")`: the dated value, named by its label."""
@@ -376,7 +354,7 @@ class Phrases:
         if isinstance(value, str):
             if against is not None and against.enum is not None:
                 try:
-                    return f"« {_enum_text(against.enum(value))} »"
+                    return f"« {enum_text(against.enum(value))} »"
                 except ValueError:
                     pass
             return f"« {value} »"
@@ -439,11 +417,13 @@ class Phrases:
             return f"l’acheteur ne retient pas tous ces choix : {labels}"
         # De Morgan: « ni A ni B » is « non A et non B »
         joined_by_or = is_or != negate
-        parts = []
-        for operand in operands:
-            text = self.condition(operand, negate)
-            inner = isinstance(operand, nodes.And | nodes.Or) or " ou " in text or " et " in text
-            parts.append(f"({text})" if inner and len(operands) > 1 else text)
+        parts = [self.condition(operand, negate) for operand in operands]
+        # brackets around every operand as soon as one holds « et » or « ou » itself
+        if len(parts) > 1 and any(
+                isinstance(operand, nodes.And | nodes.Or) or re.search(
+                    r"\b(?:et|ou)\b", outside_brackets(text))
+                for operand, text in zip(operands, parts, strict=True)):
+            parts = [f"({text})" for text in parts]
         return (" ou " if joined_by_or else " et ").join(parts)
 
     def comparison(self, node: nodes.Compare, negate: bool) -> str:
@@ -460,7 +440,15 @@ class Phrases:
         if isinstance(right_node, nodes.Const) and left.kind == "count" and left.counted == "lots":
             value = right_node.value
             if (op, value) in _LOT_COUNTS:
-                return _LOT_COUNTS[op, value]
+                return _LOT_COUNTS[op, value] + left.selected
+        if isinstance(right_node, nodes.Const) and left.readings:
+            words = reading(left.readings, op, right_node.value)
+            if words is not None:
+                return words
+        if left.selected and left.counted == "lots" and op in _SOME_LOTS:
+            right_count = self.meaning(right_node)
+            if right_count.counted == "lots" and not right_count.selected:
+                return _SOME_LOTS[op] + left.selected
         if left.kind == "loop" and isinstance(right_node, nodes.Const):
             text = self.loop_comparison(left, op, right_node.value)
             if text is not None:
@@ -539,7 +527,12 @@ class Phrases:
                         else f"c’est le {which} {meaning.item}")
             return "condition non traduite"
         if meaning.kind == "bool" and not meaning.quoted:
-            return f"il est faux que {meaning.text}" if negate else meaning.text
+            if negate:
+                return meaning.negation or f"il est faux que {meaning.text}"
+            return meaning.text
+        words = reading(meaning.readings, "eq" if negate else "ne", 0)
+        if words is not None:
+            return words
         if meaning.kind == "bool" and meaning.origin == "clause":
             verb = "ne retient pas" if negate else "retient"
             return f"l’acheteur {verb} {self.ref(meaning)}"
@@ -552,41 +545,11 @@ class Phrases:
             return f"la liste {self.ref(meaning)} {'est vide' if negate else 'n’est pas vide'}"
         if meaning.kind == "list":
             item = meaning.item or f"élément de {self.ref(meaning)}"
-            return f"il n’y a aucun {item}" if negate else f"il y a au moins un {item}"
+            one = "une" if meaning.feminine else "un"
+            return f"il n’y a aucun{'e' if meaning.feminine else ''} {item}" if negate \
+                else f"il y a au moins {one} {item}"
         if meaning.kind in _NUMERIC and not meaning.quoted:
             return f"{meaning.text} {'vaut' if negate else 'ne vaut pas'} zéro"
         return f"{self.ref(meaning)} {'n’est pas renseigné' if negate else 'est renseigné'}"
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _qualify(text: str, qualifier: str) -> str:
-    """`critères (nature : x)` and ` (sans sous-critères)` → `critères (nature : x ; sans …)`."""
-    if text.endswith(")") and qualifier.startswith(" ("):
-        return text[:-1] + " ; " + qualifier[2:]
-    return text + qualifier
-
-
-def if_clause(condition: str) -> str:
-    """« Si » before a proposition, elided before « il »: « S’il y a… »."""
-    if condition.startswith(("il ", "ils ")):
-        return "S’" + condition
-    return "Si " + condition
-
-
-def _const_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int | float | Decimal):
-        return "number"
-    return "text"
-
-
-def _enum_text(member: Enum) -> str:
-    """A coded value as a note names it: a CCAG by its short name, others by their label."""
-    if isinstance(member, Ccag):
-        return member.value
-    return label_of(member)
 
 

@@ -24,23 +24,18 @@ from jinja2.sandbox import SandboxedEnvironment
 from drafting_app.documents.blocks import Block, Heading, ListItem, Paragraph, Table, plain_text
 from drafting_app.documents.text import blocks_to_text
 from drafting_app.review.field_labels import MONEY, PERCENT, path_label
-from drafting_app.review.phrases import (
+from drafting_app.review.meanings import (
     FILTER_SUFFIXES,
+    JOINED,
     LIST_ELEMENT,
     UNITS,
     LoopFrame,
     Meaning,
-    Phrases,
     if_clause,
     lower_first,
 )
-from drafting_app.wording.markup import (
-    VALUE_CLOSE,
-    VALUE_OPEN,
-    french_typography,
-    parse_markup,
-    value_token,
-)
+from drafting_app.review.phrases import Phrases
+from drafting_app.wording.markup import french_typography, parse_markup, value_token
 from drafting_app.wording.model import ClauseMeta, Variable, VariableType
 from drafting_app.wording.render import Formats
 from drafting_app.wording.templates import prepare_source
@@ -51,7 +46,6 @@ END_MARK = "\ue012"
 #: a placeholder or a note inside a run's text: its mark, then its text, then END_MARK
 ANNOTATION = re.compile(f"([{VALUE_MARK}{NOTE_MARK}])([^{VALUE_MARK}{NOTE_MARK}{END_MARK}]*)"
                         f"{END_MARK}")
-_TOKEN = re.compile(f"{VALUE_OPEN}(\\d+){VALUE_CLOSE}")
 _MARKS = re.compile(f"[{VALUE_MARK}{NOTE_MARK}{END_MARK}]")
 _UNIT_PREFIX = re.compile(r"^(\s*(?:-\s+|\d+\.\s+|\|\s*|>\s*|#+\s+)?)")
 _LIST_OR_ROW = re.compile(r"^\s*(?:-\s|\d+\.\s|\|)")
@@ -204,7 +198,7 @@ def readable_wording(meta: ClauseMeta, text: str, env: SandboxedEnvironment,
     markup = translator.body(ast.body, "")
     glued = {index for index, (mark, content) in enumerate(translator.annotations)
              if mark == VALUE_MARK or content == f"[{FIN_INLINE}]"}
-    markup = _tidy(markup, glued)
+    markup = _tidy(markup, glued, len(translator.annotations))
     values = [mark + french_typography(content) + END_MARK
               for mark, content in translator.annotations]
     blocks, markup_problems = parse_markup(markup, values)
@@ -213,19 +207,27 @@ def readable_wording(meta: ClauseMeta, text: str, env: SandboxedEnvironment,
     return ReadableWording(blocks, tuple(dict.fromkeys(problems)))
 
 
-def _tidy(markup: str, glued: set[int]) -> str:
+def _tokens(count: int) -> re.Pattern[str]:
+    """The tokens of the first `count` annotations, whatever the scheme of `value_token`."""
+    tokens = sorted((value_token(index) for index in range(count)), key=len, reverse=True)
+    return re.compile("|".join(re.escape(token) for token in tokens) or "(?!)")
+
+
+def _tidy(markup: str, glued: set[int], count: int) -> str:
     """One space between words; none before a closing sign after a placeholder or « [Fin] »."""
+    index = {value_token(i): i for i in range(count)}
+    token = _tokens(count).pattern
 
     def glue(match: re.Match[str]) -> str:
-        return match.group(1) + (match.group(3) if int(match.group(2)) in glued
-                                 else " " + match.group(3))
+        return match.group(1) + (match.group(2) if index[match.group(1)] in glued
+                                 else " " + match.group(2))
 
     lines = []
     for line in markup.split("\n"):
         indent = len(line) - len(line.lstrip(" "))
         body = re.sub(r" {2,}", " ", line[indent:])
-        body = re.sub(f"({VALUE_OPEN}(\\d+){VALUE_CLOSE}) +([.,)])", glue, body)
-        body = re.sub(f"(\\() +({VALUE_OPEN})", r"\1\2", body)
+        body = re.sub(f"({token}) +([.,)])", glue, body)
+        body = re.sub(f"\\( +(?={token})", "(", body)
         lines.append(line[:indent] + body.rstrip(" "))
     return "\n".join(lines)
 
@@ -309,7 +311,7 @@ class _Translator(Phrases):
         conditions = [self.condition(t) if t is not None else None for t, _ in rendered]
         at_start = not before or before.endswith("\n")
         block = at_start and all(not t or t.endswith("\n") for _, t in rendered)
-        if not block and all(not _TOKEN.search(t) for _, t in rendered):
+        if not block and all(not self._tokens_in(t) for _, t in rendered):
             if all(_PUNCTUATION.match(t) for _, t in rendered):
                 # punctuation that depends on what follows (« ; » or « . » after an item that
                 # may be the last): the wording shows the case where everything is written
@@ -345,6 +347,13 @@ class _Translator(Phrases):
         saved = dict(self.scope.loop_vars)
         if isinstance(node.target, nodes.Name):
             self.scope.loop_vars[node.target.name] = element
+        elif (isinstance(node.target, nodes.Tuple) and iterable.parts
+              and len(node.target.items) == len(iterable.parts)
+              and all(isinstance(name, nodes.Name) for name in node.target.items)):
+            # `for status, titles in pairs`: each name is one member of the pair
+            for name, part in zip(node.target.items, iterable.parts, strict=True):
+                assert isinstance(name, nodes.Name)
+                self.scope.loop_vars[name.name] = part
         else:
             self.unknown("boucle sur plusieurs noms", node)
         note = f"Pour chaque {item}"
@@ -362,30 +371,44 @@ class _Translator(Phrases):
         if at_start and body.endswith("\n") and (not otherwise or otherwise.endswith("\n")):
             parts = [(note, body)] + ([(NONE_LEFT + " :", otherwise)] if otherwise else [])
             return self._block(parts, FIN_LOOP, before)
-        compact = self._compact_loop(body, item)
+        compact = self._compact_loop(body, item, iterable, element)
         if compact is not None and not otherwise:
             return compact
         parts = [(note, body)] + ([(NONE_LEFT + " :", otherwise)] if otherwise else [])
         return self._inline(parts)
 
-    def _compact_loop(self, body: str, item: str) -> str | None:
-        """A loop writing one value between commas: a single placeholder."""
-        tokens = _TOKEN.findall(body)
+    def _compact_loop(self, body: str, item: str, collection: Meaning,
+                      element: Meaning) -> str | None:
+        """A loop writing one value between commas (or quotes): a single placeholder."""
+        tokens = self._tokens_in(body)
         if len(tokens) != 1:
             return None
-        mark, content = self.annotations[int(tokens[0])]
-        if mark != VALUE_MARK or not _PUNCTUATION.match(self._literal(body)):
+        mark, content = self.annotations[tokens[0]]
+        literal = self._literal(body)
+        quoted = "«" in literal and "»" in literal
+        if mark != VALUE_MARK or not _PUNCTUATION.match(literal.replace("«", "").replace("»", "")):
             return None
+        whole = True  # the loop writes each element as it is: the whole list
         if content == f"[{LIST_ELEMENT}]" and item.startswith("élément de "):
-            shown = f"éléments de {item.removeprefix('élément de ')}, à la suite"
+            shown = f"éléments de {item.removeprefix('élément de ')}"
+        elif content == f"[{self.value_text(element)}]" and collection.item:
+            shown = collection.text
         else:
-            shown = f"{content[1:-1]}, pour chaque {item}"
+            shown, whole = f"{content[1:-1]}, pour chaque {item}", False
+        if quoted:
+            shown += ", chacun entre guillemets"
+        if whole:
+            shown += JOINED
         self.annotations.append((VALUE_MARK, f"[{shown}]"))
         return value_token(len(self.annotations) - 1)
 
-    @staticmethod
-    def _literal(text: str) -> str:
-        return _TOKEN.sub("", text)
+    def _literal(self, text: str) -> str:
+        return _tokens(len(self.annotations)).sub("", text)
+
+    def _tokens_in(self, text: str) -> list[int]:
+        """The annotations whose tokens a piece of markup holds, in order."""
+        index = {value_token(i): i for i in range(len(self.annotations))}
+        return [index[m.group(0)] for m in _tokens(len(self.annotations)).finditer(text)]
 
     def _inline(self, parts: list[tuple[str, str]]) -> str:
         out = [" "]
