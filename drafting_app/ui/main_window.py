@@ -357,7 +357,8 @@ class MainWindow(QMainWindow):
         try:
             draft = dossier_draft(load_dossier(path))
         except DossierError as exc:
-            loose = read_draft_file(path)
+            # only a readable JSON table opens as an incomplete draft (not a FIFO, a huge file…)
+            loose = read_draft_file(path) if exc.data is not None else None
             if loose is None:
                 QMessageBox.warning(
                     self, _("Ouvrir un dossier"),
