@@ -8,9 +8,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from drafting_app.wording.model import Variable, VariableType
+from drafting_app.wording.model import VALUE_LIMIT, Variable, VariableType
 
 NUMERIC = {VariableType.INTEGER, VariableType.DECIMAL, VariableType.MONEY, VariableType.PERCENT}
+
+#: the most decimals a clause value may have
+MAX_DECIMALS = 6
 
 
 @dataclass(frozen=True)
@@ -32,11 +35,26 @@ def parse_number(raw: Any) -> Decimal | None:
     if isinstance(raw, str):
         text = raw.strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
         text = text.removesuffix("€").removesuffix("%").replace(",", ".")
+        if len(text) > 100:
+            return None
         try:
             value = Decimal(text)
         except InvalidOperation:
             return None
         return value if value.is_finite() else None
+    return None
+
+
+def number_problem(number: Decimal) -> str | None:
+    """Why a number cannot be a clause value (too large, too many decimals), or None."""
+    if not number.is_finite():
+        return "un nombre est attendu"
+    if abs(number) > VALUE_LIMIT:
+        return "nombre trop grand (au plus 1 000 000 000 000 000)"
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_DECIMALS and number != number.quantize(
+            Decimal(1).scaleb(-MAX_DECIMALS)):
+        return f"{MAX_DECIMALS} décimales au plus"
     return None
 
 
@@ -76,6 +94,9 @@ def coerce_value(variable: Variable, raw: Any) -> tuple[Any, str | None]:
     number = parse_number(raw)
     if number is None:
         return None, "un nombre est attendu"
+    problem = number_problem(number)
+    if problem is not None:
+        return None, problem
     if kind is VariableType.INTEGER:
         if number != number.to_integral_value():
             return None, "un nombre entier est attendu"
