@@ -207,6 +207,9 @@ class MainWindow(QMainWindow):
         """The library is loaded: enable everything, then offer to recover a crashed session."""
         _ = self._
         self.core = core
+        from drafting_app.review.shared import clean_after_crash  # leftovers of killed saves
+
+        clean_after_crash([core.library.root, self.autosave.folder.parent])
         if core.problems:
             message = _("La bibliothèque de clauses a {n} problème(s) : lancez « clausier "
                         "library check » pour le détail.").format(n=len(core.problems))
