@@ -17,6 +17,8 @@ _DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _WORDS_DATE = re.compile(r"^(\d{1,2})(?:er)?\s+([a-zéû]+)\s+(\d{4})$")
 _TIME = re.compile(r"^(\d{1,2})\s*[:h]\s*(\d{2})?$")
+#: the most digits a number typed in a form may have
+MAX_DIGITS = 24
 
 
 def parse_decimal(text: str) -> Decimal | None:
@@ -28,6 +30,8 @@ def parse_decimal(text: str) -> Decimal | None:
         cleaned = cleaned.replace(".", "").replace(",", ".")
     if not re.fullmatch(r"-?\d+(\.\d*)?|-?\.\d+", cleaned):
         raise ValueError(text)
+    if sum(c.isdigit() for c in cleaned) > MAX_DIGITS:
+        raise ValueError(text)  # no amount has that many digits (nor can it be computed)
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
@@ -38,6 +42,8 @@ def parse_decimal(text: str) -> Decimal | None:
 def format_decimal(value: Decimal | int, places: int | None = None) -> str:
     """`12 500,00` (places=2), `7` or `5,5` (places=None): thousands split by a narrow space."""
     number = Decimal(value)
+    if not number.is_finite() or not -20 <= number.adjusted() <= 20:
+        return str(number)  # beyond any amount: shown as typed (the form says what is wrong)
     decimals = "" if not places else "." + "0" * places
     pattern = "#,##0.###" if places is None else "#,##0" + decimals
     return str(babel_format_decimal(number, format=pattern, locale="fr_FR"))
