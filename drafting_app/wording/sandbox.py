@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero
 from typing import Any
 
-from jinja2 import Template, TemplateRuntimeError
+from jinja2 import Template, TemplateRuntimeError, TemplateSyntaxError
 from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
@@ -296,7 +296,7 @@ class LimitedEnvironment(SandboxedEnvironment):
 
         def refused(*args: Any, **kwargs: Any) -> str:
             raise RenderLimitError("« format » n’est pas permis dans une clause : utilisez les "
-                                   "filtres (money, number, date_long…)")
+                                   "filtres « money », « number », « date_long »…")
 
         return refused
 
@@ -370,8 +370,27 @@ class LimitedEnvironment(SandboxedEnvironment):
         guarded._clausier_guarded = True  # type: ignore[attr-defined]
         return guarded
 
+    def _parse(self, source: str, name: str | None, filename: str | None) -> Any:
+        """Parse a template; its syntax errors are said in French (with their line)."""
+        try:
+            return super()._parse(source, name, filename)
+        except TemplateSyntaxError as exc:
+            exc.args = (french_syntax_error(exc.message or ""),)
+            raise
+        except (ValueError, RecursionError, MemoryError) as exc:
+            # an integer of thousands of digits, or brackets nested thousands deep
+            raise TemplateSyntaxError(
+                "nombre trop long" if isinstance(exc, ValueError)
+                else "expression imbriquée trop profondément", 1, name, filename) from None
+
     def compile_expression(self, source: str, undefined_to_none: bool = True) -> Any:
-        expression = super().compile_expression(source, undefined_to_none)
+        try:
+            expression = super().compile_expression(source, undefined_to_none)
+        except TemplateSyntaxError as exc:
+            exc.args = (french_syntax_error(exc.message or ""),)
+            raise
+        except (ValueError, RecursionError, MemoryError):
+            raise TemplateSyntaxError("expression trop longue ou trop imbriquée", 1) from None
         environment = self
 
         def evaluate(*args: Any, **kwargs: Any) -> Any:
@@ -382,6 +401,53 @@ class LimitedEnvironment(SandboxedEnvironment):
                     raise RenderLimitError(_exhausted(exc)) from None
 
         return evaluate
+
+
+_SYNTAX: tuple[tuple[str, str], ...] = (
+    (r"^unexpected end of template, expected '(.+)'\.?$",
+     r"fin du texte inattendue : « \1 » attendu"),
+    (r"^Unexpected end of template\..*?looking for the following tags: (.+?)\..*$",
+     r"fin du texte inattendue : il manque une balise de fin (\1)"),
+    (r"^Unexpected end of template.*$", "fin du texte inattendue : une balise n’est pas fermée"),
+    (r"^Encountered unknown tag '([^']*)'.*$", r"balise inconnue « \1 »"),
+    (r"^expected token '(.+)', got '(.*)'$", r"« \1 » attendu, « \2 » trouvé"),
+    (r"^unexpected '(.*)', expected '(.*)'$", r"« \1 » inattendu, « \2 » attendu"),
+    (r"^unexpected char '(.*)' at \d+$", r"caractère « \1 » inattendu"),
+    (r"^unexpected '(.*)'$", r"« \1 » inattendu"),
+    (r"^Expected an expression, got '(.*)'$", r"expression attendue, « \1 » trouvé"),
+    (r"^tag name expected$", "nom de balise attendu après {%"),
+    (r"^expected name or number$", "nom ou nombre attendu après le point"),
+    (r"^expected subscript expression$", "indice attendu entre [ ]"),
+    (r"^expected call$", "appel de fonction attendu"),
+    (r"^can't assign to '(.*)'$", r"affectation impossible à « \1 »"),
+    (r"^invalid syntax for function call expression$", "appel de fonction mal écrit"),
+    (r"^non-default argument follows default argument$",
+     "argument sans valeur par défaut après un argument qui en a une"),
+    (r"^You cannot chain multiple tests with is$", "plusieurs tests « is » à la suite"),
+    (r"^Invalid character in identifier$", "caractère invalide dans un nom"),
+    (r"^Block '(.*)' defined twice$", r"bloc « \1 » défini deux fois"),
+    (r"^Block names .*$", "nom de bloc incorrect (lettres, chiffres et _)"),
+    (r"^.*comment.*$", "commentaire {# … #} mal fermé"),
+    (r"^names starting with an underline .*$", "nom commençant par _ interdit"),
+)
+
+
+#: how Jinja names its tokens, in French
+_TOKENS = {"end of statement block": "%}", "end of print statement": "}}",
+           "begin of statement block": "{%", "begin of print statement": "{{",
+           "end of template": "fin du texte", "end of comment": "#}",
+           "begin of comment": "{#", "' or '": "' ou '"}
+
+
+def french_syntax_error(message: str) -> str:
+    """A Jinja syntax error in French."""
+    for pattern, french in _SYNTAX:
+        if re.match(pattern, message, flags=re.S):
+            text = re.sub(pattern, french, message, count=1, flags=re.S)
+            for english, token in _TOKENS.items():
+                text = text.replace(english, token)
+            return text
+    return "syntaxe incorrecte à cet endroit"
 
 
 def _magnitude(number: int | float | Decimal) -> float:

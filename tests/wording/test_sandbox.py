@@ -177,3 +177,22 @@ def test_private_use_characters_in_a_clause_are_plain_text(tmp_path: Path) -> No
     blocks = renderer.render_clause(renderer.library.clauses[HOSTILE], dossier,
                                     dossier.clauses[-1])
     assert "\ue000 7 \ue001" in str(blocks)
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("{{ }", "erreur de syntaxe Jinja : « } » inattendu"),
+    ("{% if lots %}oui", "erreur de syntaxe Jinja : fin du texte inattendue : il manque une "
+     "balise de fin ('elif' ou 'else' ou 'endif')"),
+    ("{% endif %}", "erreur de syntaxe Jinja : balise inconnue « endif »"),
+    ("{{ " + "9" * 5000 + " }}", "erreur de syntaxe Jinja : nombre trop long"),
+    ("{{ " + "(" * 5000 + " }}", "erreur de syntaxe Jinja : expression imbriquée trop "
+     "profondément"),
+])
+def test_syntax_errors_in_a_clause_are_french(tmp_path: Path, text: str, said: str) -> None:
+    from tests.review_support import load
+
+    root = library_copy(tmp_path)
+    folder = with_clause_text(root, text + "\n")
+    _, problems = load(root)
+    (problem,) = [p for p in problems if p.path == folder / "text.fr.md"]
+    assert problem.message == said and problem.line == 1
