@@ -132,7 +132,14 @@ def _french_toml_error(message: str) -> str:
 
 def read_text(path: Path, problems: list[Problem],
               limit: int = MAX_LIBRARY_FILE_BYTES) -> str | None:
-    """A UTF-8 text file; a missing, unreadable, special or oversized file becomes a problem."""
+    """A UTF-8 text file of the library; a missing, unreadable, special or oversized file, or
+    one in a folder that is a symbolic link (a clause folder pointing elsewhere), becomes a
+    problem."""
+    if path.parent.is_symlink():
+        problems.append(Problem(path, None, f"le dossier « {path.parent.name} » est un lien "
+                                "symbolique, que Clausier ne suit pas : remplacez-le par une "
+                                "copie du dossier lui-même"))
+        return None
     try:
         return read_limited_text(path, limit)
     except FileRefused as exc:

@@ -137,3 +137,17 @@ def test_a_linked_reviewed_rendering_is_refused_too(tmp_path: Path) -> None:
     expected.symlink_to(secret)
     _, problems = load(root)
     assert any(p.path == expected and "lien symbolique" in p.message for p in problems)
+
+
+def test_a_linked_clause_folder_is_refused(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "ailleurs" / CLAUSE
+    shutil.copytree(LIBRARY / "clauses" / CLAUSE, elsewhere)
+    root = tmp_path / "bibliotheque"
+    shutil.copytree(LIBRARY, root)
+    folder = root / "clauses" / CLAUSE
+    shutil.rmtree(folder)
+    folder.symlink_to(elsewhere, target_is_directory=True)
+    library, problems = load(root)
+    assert CLAUSE not in library.clauses
+    assert any(p.path == folder / "clause.toml" and "lien symbolique" in p.message
+               for p in problems)
