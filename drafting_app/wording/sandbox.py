@@ -46,6 +46,8 @@ _WIDE = re.compile(r"\d{5,}|\*")
 #: the watchdog repeats a stop this often, at most this many times
 _RETRY_SECONDS = 0.1
 _MAX_STOPS = 20
+#: an idle watchdog thread ends after this long (the next rendering starts another)
+_IDLE_SECONDS = 5.0
 
 
 class RenderLimitError(TemplateRuntimeError):
@@ -127,6 +129,11 @@ class _Watchdog:
                         _raise_in_thread(thread_id, RenderTimeout)
                     next_check = max(run.deadline, run.fired + _RETRY_SECONDS) - now
                     wait = next_check if wait is None else min(wait, next_check)
+                if wait is None:  # nothing to watch: linger a little, then end the thread
+                    if not self._condition.wait(_IDLE_SECONDS) and not self._runs:
+                        self._thread = None
+                        return
+                    continue
                 self._condition.wait(wait)
 
 
