@@ -87,9 +87,9 @@ def cmd_generate(session: Session, args: argparse.Namespace) -> int:
     for item in written:
         session.say(str(item.path))
     for item in written:
-        if item.kept is not None:
+        if item.kept_edit is not None:
             session.warn(f"Attention : {item.path.name} avait été modifié depuis sa production "
-                         f"par Clausier ; votre version est gardée sous « {item.kept.name} ».")
+                         f"par Clausier ; votre version est gardée sous « {item.kept_edit.name} ».")
     for warning in caught:
         session.warn(f"Attention : {warning.message}")
     if errors or legal_problems:

@@ -41,14 +41,14 @@ MANIFEST = ".clausier-documents.json"
 class Generated:
     """A written document: which piece, where; and where the user's edited copy was kept.
 
-    `kept` is set when the file this one replaced had been edited since Clausier wrote it:
-    that version was kept there, beside the new one, rather than overwritten.
+    `kept_edit` is set when the file this one replaced had been edited since Clausier wrote
+    it: that version was kept there, beside the new one, rather than overwritten.
     """
 
     piece: str
     title: str
     path: Path
-    kept: Path | None = None
+    kept_edit: Path | None = None
 
 
 @dataclass(frozen=True)

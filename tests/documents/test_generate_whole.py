@@ -84,7 +84,7 @@ def test_regenerating_keeps_a_file_the_user_edited(renderer: Renderer, tmp_path:
     dossier = load_dossier(TENDER)
     layout = load_layout(default_layout())
     first = generate(renderer, dossier, tmp_path, layout)
-    assert all(item.kept is None for item in first)
+    assert all(item.kept_edit is None for item in first)
     manifest = json.loads((tmp_path / MANIFEST).read_text(encoding="utf-8"))
     assert set(manifest["files"]) == {item.path.name for item in first}
     # the buyer edits the CCAP in Word and saves it
@@ -98,16 +98,16 @@ def test_regenerating_keeps_a_file_the_user_edited(renderer: Renderer, tmp_path:
 
     second = generate(renderer, dossier, tmp_path, layout)
 
-    kept = [item for item in second if item.kept is not None]
+    kept = [item for item in second if item.kept_edit is not None]
     assert [item.path for item in kept] == [ccap]
-    copy = kept[0].kept
+    copy = kept[0].kept_edit
     assert copy == tmp_path / f"{ccap.stem} (modifié le 08-01-2027 14 h 05).docx"
     assert copy.read_bytes() == edited  # the user's work, byte for byte
     assert "Ajout de l’acheteur" not in "\n".join(
         p.text for p in docx.Document(str(ccap)).paragraphs)  # the new CCAP is Clausier's
     # a third run finds nothing edited: no more copies
     third = generate(renderer, dossier, tmp_path, layout)
-    assert all(item.kept is None for item in third)
+    assert all(item.kept_edit is None for item in third)
     assert len(list(tmp_path.glob("* (modifié le *).docx"))) == 1
 
 
@@ -123,7 +123,7 @@ def test_without_a_manifest_a_file_saved_by_word_counts_as_edited(
     word.core_properties.modified = dt.datetime(2027, 1, 9, 9, 0)
     word.save(str(rc))
     second = generate(renderer, dossier, tmp_path, layout)
-    assert [item.path for item in second if item.kept is not None] == [rc]
+    assert [item.path for item in second if item.kept_edit is not None] == [rc]
 
 
 def test_an_edited_copy_never_overwrites_an_earlier_one(tmp_path: Path) -> None:
