@@ -22,7 +22,7 @@ BUYER: dict[str, Any] = {
     "kind": "commune",
     "address": {"street": "1 place de la Mairie", "postcode": "49170",
                 "city": "Saint-Aubin-sur-Loire"},
-    "siret": "21490001200018",
+    "siret": "21490001200011",
     "signatory": {"name": "Mme Claire Moreau", "title": "Maire"},
     "operating_expenditure_over_60m": False,
 }
@@ -70,10 +70,10 @@ SUBSIDY: dict[str, Any] = {
     "kind": "convention_annuelle",
     "title": "Subvention 2027 – La Fabrique solidaire",
     "buyer": {**BUYER, "name": "Département de Maine-et-Loire", "kind": "departement",
-              "siret": "22490001700016"},
+              "siret": "22490001700019"},
     "subsidy": {
         "association": {
-            "name": "La Fabrique solidaire", "siret": "82345678900015", "rna": "W491012345",
+            "name": "La Fabrique solidaire", "siret": "82345678900010", "rna": "W491012345",
             "address": {"street": "12 rue des Ateliers", "postcode": "49000", "city": "Angers"},
             "representative": {"name": "Mme Inès Barbier", "title": "Présidente"},
         },
@@ -82,6 +82,8 @@ SUBSIDY: dict[str, Any] = {
         "duration_years": 1,
         "annual_amount": "35000.00",
         "reference": "DEP49-ESS-2027-031",
+        "objectives": [{"title": "Réparer plutôt que jeter", "indicators": [
+            {"name": "Objets réparés", "target": "1 500 par an"}]}],
     },
     "clauses": [{"id": "convention-contrat-engagement-republicain", "values": {}}],
 }

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
+from typing import Any
 
+import docx
 import pytest
+from docx.oxml.ns import qn
 
 from drafting_app.files.problems import Problem
 from drafting_app.review.clause_files import ClauseFiles, read_clause_files
+from drafting_app.review.pack import DECISION_HEADERS
 from drafting_app.wording.library import Clause, Library, load_library
 from drafting_app.wording.render import Formats, make_environment
 
@@ -83,3 +89,33 @@ def convert(source: Path, target_format: str, outdir: Path) -> Path:
     converted = outdir / f"{source.stem}.{extension}"
     assert result.returncode == 0 and converted.exists(), result.stdout + result.stderr
     return converted
+
+
+def decision_tables(word: Any) -> list[Any]:
+    """The decision table of each clause, in order."""
+    return [t for t in word.tables
+            if tuple(c.text for c in t.rows[0].cells) == DECISION_HEADERS]
+
+
+def body_text(path: Path) -> str:
+    """Every piece of text of a .docx body, nested tables included, one paragraph a line."""
+    word = docx.Document(str(path))
+    return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t")))
+                     for p in word.element.body.iter(qn("w:p")))
+
+
+def zip_names(path: Path, prefix: str) -> list[str]:
+    """The parts of a .docx whose name starts with `prefix` (`word/header`…)."""
+    with zipfile.ZipFile(path) as archive:
+        return sorted(n for n in archive.namelist() if n.startswith(prefix))
+
+
+def part_xml(path: Path, name: str) -> str:
+    """One XML part of a .docx, as text."""
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(name).decode("utf-8")
+
+
+def part_text(path: Path, name: str) -> str:
+    """The text of one XML part of a .docx (its w:t elements)."""
+    return "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", part_xml(path, name)))

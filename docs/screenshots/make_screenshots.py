@@ -35,8 +35,8 @@ def shoot(scale: str) -> None:
     window.offer_recovery_on_ready = False
     window.open_url = lambda _url: True
     window.show()
-    # 1280×800 at 100 %; a 1920×1080 screen at 150 % leaves 1280×720 logical pixels
-    window.resize(1280, 800 if scale == "1" else 720)
+    # a 1366×768 laptop at 100 %; a 1920×1080 screen at 150 % leaves 1280×720 logical pixels
+    window.resize(*((1366, 768) if scale == "1" else (1280, 720)))
 
     def save(widget: QWidget, name: str) -> None:
         if scale != "1" and name not in SCALED:
@@ -97,6 +97,16 @@ def shoot(scale: str) -> None:
     editor.wait_analysis()
     save(window, "convention_financement")
     window.dirty = False
+
+    # the settings: clause folders and the reviewer's name
+    from drafting_app.ui.dialogs import SettingsDialog
+    from drafting_app.ui.settings import Settings
+
+    settings = SettingsDialog(window, Settings(organisation_dir=Path("/mnt/partage/Clauses"),
+                                               reviewer="Marie Dupont"), lambda s: s)
+    settings.show()
+    save(settings, "parametres")
+    settings.close()
 
     # the clause library on its own
     window.go_home()

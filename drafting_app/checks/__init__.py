@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from drafting_app.checks import money, reserved, subsidy, tender
+from drafting_app.checks import completeness, contract_form, money, reserved, subsidy, tender
 from drafting_app.checks.context import Context
 from drafting_app.checks.findings import Finding, Severity
 from drafting_app.checks.generation import REFUSED_BY_GENERATE, check_generation
@@ -32,13 +32,17 @@ TENDER_CHECKS: tuple[Check, ...] = (
     tender.check_amount_known,
     tender.check_no_advertising_threshold,
     tender.check_eu_threshold_known,
+    tender.check_central_authority,
     tender.check_procedure_for_amount,
+    tender.check_adapted_publicity,
+    tender.check_essential_data,
     tender.check_criteria_present,
     tender.check_environmental_criterion,
     tender.check_weights,
     tender.check_subcriteria,
     tender.check_environmental_condition,
     tender.check_social_condition,
+    tender.check_public_service_laicite,
     tender.check_lots,
     reserved.check_reservations,
     reserved.check_ess_reservation,
@@ -51,9 +55,13 @@ TENDER_CHECKS: tuple[Check, ...] = (
     tender.check_ccag,
     tender.check_ccag_derogations,
     tender.check_contracting_mode,
+    *contract_form.CONTRACT_FORM_CHECKS,
+    *completeness.TENDER_CHECKS,
 )
 
-SUBSIDY_CHECKS: tuple[Check, ...] = subsidy.SUBSIDY_CHECKS
+SUBSIDY_CHECKS: tuple[Check, ...] = (
+    *subsidy.SUBSIDY_CHECKS, contract_form.check_payment_events, *completeness.SUBSIDY_CHECKS,
+)
 
 
 def check_chosen_clauses(dossier: Dossier, library: Library) -> Iterator[Finding]:
@@ -84,10 +92,12 @@ def check_chosen_clauses(dossier: Dossier, library: Library) -> Iterator[Finding
                     "videz la valeur de la clause pour reprendre celle du dossier.",
                     "", f"{where}.values.{variable.name}",
                 )
+        labels = {variable.name: variable.label for variable in clause.meta.variables}
         for problem in problems:
             yield Finding(
                 "VALEUR_CLAUSE", Severity.ERROR,
-                f"Clause « {clause.meta.title} », « {problem.name} » : {problem.message}.",
+                f"Clause « {clause.meta.title} », « {labels.get(problem.name, problem.name)} » : "
+                f"{problem.message.rstrip('.')}.",
                 "", f"{where}.values.{problem.name}",
             )
         if dossier.tender is not None:

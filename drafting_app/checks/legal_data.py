@@ -43,7 +43,10 @@ Unit = Literal["€ HT", "€", "%", "jours", "mois", "ans", "fois"]
 
 #: every threshold id the checks read; an id outside this set is a typo in the data file
 THRESHOLD_IDS = frozenset({
-    "dispense_procedure", "seuil_europeen", "seuil_services_sociaux",
+    "dispense_procedure", "seuil_europeen", "seuil_europeen_ep_central",
+    "seuil_services_sociaux", "publicite_procedure_adaptee", "donnees_essentielles_marche",
+    "part_pme_marche_global", "sieg_compensation_annuelle_max", "sieg_duree_mandat_max",
+    "sieg_report_surcompensation", "achat_innovant",
     "part_travailleurs_reserve", "duree_max_reservation_ess", "delai_reattribution_ess",
     "chiffre_affaires_max", "avance_seuil_montant", "avance_seuil_duree", "avance_taux_min",
     "avance_taux_min_pme", "retenue_garantie_max", "retenue_garantie_max_pme",
@@ -62,6 +65,7 @@ RULE_IDS = frozenset({
     "ccag_derogations", "services_sociaux_procedure_adaptee", "procedure_formalisee",
     "definition_subvention", "subvention_hors_ccp", "contrat_engagement_republicain",
     "compte_rendu_financier", "mandat_sieg", "sieg_exemption", "modele_cpo",
+    "reservation_detenus", "laicite_service_public", "de_minimis_octroi",
 })
 #: every code list id the checks read
 LIST_IDS = frozenset({"cpv_reservation_ess"})
@@ -75,6 +79,8 @@ class Dated(Strict):
     start: dt.date
     end: dt.date | None = None
     reference: LegalReference
+    # other texts the finding cites with the main reference (the rule the user must read)
+    also: tuple[LegalReference, ...] = ()
     source: NonEmpty
     verified: bool = True
     to_check: str = ""
@@ -107,8 +113,8 @@ class Dated(Strict):
         return f" À vérifier : {self.to_check.strip().rstrip('.')}."
 
     def cite(self) -> str:
-        """The reference as a finding prints it."""
-        return cite(self.reference)
+        """The reference as a finding prints it, with the texts it goes with."""
+        return " ; ".join(cite(r) for r in (self.reference, *self.also))
 
 
 class Threshold(Dated):
@@ -462,16 +468,17 @@ def _check_references(
     """Every reference is backed by the facts file; one marked "à vérifier" is flagged so."""
     problems = []
     for section, position, item in _entries(parsed):
-        line = locate(text, (section, position, "reference"))
-        standing = index.status_of(item.reference.text, item.reference.article)
-        if standing is None:
-            problems.append(Problem(path, line, (
-                f"référence « {item.cite()} » absente de {REFERENCES_FILE} : le fichier de "
-                "faits juridiques ne l’établit pas ; corrigez le texte ou l’article")))
-        elif standing is ReferenceStatus.TO_CHECK and item.verified:
-            problems.append(Problem(path, line, (
-                f"la référence « {item.cite()} » est à vérifier : indiquez verified = false et "
-                "dites dans to_check ce qu’il faut vérifier")))
+        for key, reference in [("reference", item.reference), *(("also", r) for r in item.also)]:
+            line = locate(text, (section, position, key))
+            standing = index.status_of(reference.text, reference.article)
+            if standing is None:
+                problems.append(Problem(path, line, (
+                    f"référence « {cite(reference)} » absente de {REFERENCES_FILE} : le fichier "
+                    "de faits juridiques ne l’établit pas ; corrigez le texte ou l’article")))
+            elif standing is ReferenceStatus.TO_CHECK and item.verified:
+                problems.append(Problem(path, line, (
+                    f"la référence « {cite(reference)} » est à vérifier : indiquez verified = "
+                    "false et dites dans to_check ce qu’il faut vérifier")))
     for position, kind in enumerate(parsed.reservations):
         for article in kind.articles:
             if index.status_of("CCP", article) is None:

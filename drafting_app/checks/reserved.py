@@ -65,6 +65,8 @@ def check_reservations(ctx: Context) -> Iterator[Finding]:
                 )
             continue
         label = ctx.legal.reservation_label(lot.reservation)
+        if lot.reservation is Reservation.PRISON:
+            yield from _prison_in_force(ctx, index, lot)
         combined = _prison_combined(ctx, lot, for_lot)
         if combined is not None:
             yield finding(
@@ -120,6 +122,24 @@ def check_reservations(ctx: Context) -> Iterator[Finding]:
         )
 
 
+def _prison_in_force(ctx: Context, index: int, lot: Lot) -> Iterator[Finding]:
+    """The reservation for detainees' employers exists only from 20 October 2022."""
+    day = ctx.tender.launch_date
+    if ctx.legal.rule("reservation_detenus", day) is not None:
+        return
+    later = [r for r in ctx.legal.rules if r.id == "reservation_detenus" and r.start > day]
+    if not later:
+        return
+    yield finding(
+        "RESERVATION_DETENUS_AVANT_VIGUEUR", Severity.ERROR,
+        f"Le lot n° {lot.number} est réservé aux opérateurs employant des personnes détenues, "
+        f"réservation possible seulement pour une consultation lancée à partir du "
+        f"{ctx.date(later[0].start)} ; la date de lancement du dossier "
+        f"({ctx.date(day)}) la précède : corrigez la date ou retirez la réservation.",
+        later[0], f"tender.lots[{index}].reservation",
+    )
+
+
 def _prison_combined(ctx: Context, lot: Lot, clauses: list[ReservingClause]) -> Rule | None:
     """The rule broken when a lot reserved for detainees' employers is reserved for others too."""
     rule = ctx.legal.rule("reservation_detenus_non_cumulable", ctx.tender.launch_date)
@@ -142,9 +162,9 @@ def check_ess_reservation(ctx: Context) -> Iterator[Finding]:
     if tender.contract_kind is not ContractKind.SERVICES:
         yield finding(
             "RESERVATION_ESS_SERVICES", Severity.ERROR,
-            "Seuls des services (sociaux, de santé ou culturels de la liste) peuvent être "
-            "réservés aux entreprises de l’économie sociale et solidaire : retirez cette "
-            "réservation ou corrigez la nature du marché.",
+            "Seuls des services (services sociaux et autres services spécifiques de la liste de "
+            "l’avis annexé au code) peuvent être réservés aux entreprises de l’économie sociale "
+            "et solidaire : retirez cette réservation ou corrigez la nature du marché.",
             rule, "tender.contract_kind",
         )
     codes = ctx.legal.code_list("cpv_reservation_ess", day)
@@ -171,20 +191,16 @@ def check_ess_reservation(ctx: Context) -> Iterator[Finding]:
                 codes, where,
             )
     duration = ctx.legal.threshold("duree_max_reservation_ess", day)
-    if duration is not None and tender.duration_months > duration.value:
+    total = tender.duration_months * (tender.renewals + 1)
+    if duration is not None and total > duration.value:
+        renewals = (f", soit {total} mois reconductions comprises ({tender.duration_months} "
+                    f"mois × {tender.renewals + 1} périodes)" if tender.renewals else "")
         yield finding(
             "RESERVATION_ESS_DUREE", Severity.ERROR,
-            f"Un marché réservé aux entreprises de l’ESS dure au plus {ctx.value(duration)} ; "
-            f"le dossier prévoit {tender.duration_months} mois : réduisez la durée.",
-            duration, "tender.duration_months",
-        )
-    elif duration is not None and tender.renewals:
-        yield finding(
-            "RESERVATION_ESS_RECONDUCTIONS", Severity.WARNING,
-            f"Le marché réservé aux entreprises de l’ESS peut être reconduit "
-            f"{tender.renewals} fois : vérifiez que sa durée totale, reconductions comprises, "
-            f"ne dépasse pas {ctx.value(duration)}.",
-            duration, "tender.renewals",
+            f"Un marché réservé aux entreprises de l’ESS dure au plus {ctx.value(duration)}, "
+            f"reconductions comprises ; le dossier prévoit {tender.duration_months} mois"
+            f"{renewals} : réduisez la durée ou le nombre de reconductions.",
+            duration, "tender.renewals" if tender.renewals else "tender.duration_months",
         )
     repeat = ctx.legal.threshold("delai_reattribution_ess", day)
     if repeat is not None and tender.ess_previous_award_within_3_years:

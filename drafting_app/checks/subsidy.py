@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
 from drafting_app.advisers.contracting_mode import MODE_KINDS, Mode, advise, is_answered
 from drafting_app.checks.context import Context, finding
 from drafting_app.checks.findings import Finding, Severity
-from drafting_app.dossier.model import DossierKind, Subsidy
+from drafting_app.dossier.model import BudgetLine, DossierKind, Subsidy
 from drafting_app.wording.search import fold
 
 
@@ -126,7 +127,11 @@ def check_financial_report(ctx: Context) -> Iterator[Finding]:
 
 
 def check_de_minimis(ctx: Context) -> Iterator[Finding]:
-    """The aid declared over three years plus this subsidy stays under the de minimis cap."""
+    """The aid declared over three years plus this subsidy stays under the de minimis cap.
+
+    Every year of the convention counts at its signature, when the right to the aid is
+    conferred, not year by year.
+    """
     subsidy = ctx.subsidy
     day = subsidy.start_date
     cap = ctx.legal.threshold("de_minimis_sieg_plafond" if subsidy.sieg else "de_minimis_plafond",
@@ -141,27 +146,87 @@ def check_de_minimis(ctx: Context) -> Iterator[Finding]:
                 ctx.legal.reference_of("de_minimis_plafond"), "subsidy.de_minimis_declared",
             )
         return
-    this = sum(yearly_amounts(subsidy)[: int(period.value)], Decimal(0))
+    amounts = yearly_amounts(subsidy)
+    this = sum(amounts, Decimal(0))
     total = subsidy.de_minimis_declared + this
     declared = subsidy.de_minimis_declared
+    timing = ctx.legal.rule("de_minimis_octroi", day)
+    years = ("l’année" if len(amounts) == 1
+             else f"les {len(amounts)} années, comptées à la signature")
     summary = (f"Les aides de minimis déclarées par l’association ({ctx.money(declared)}) et "
-               f"cette subvention sur {ctx.value(period)} ({ctx.money(this)}) totalisent "
+               f"cette subvention ({ctx.money(this)} pour {years}) totalisent "
                f"{ctx.money(total)}")
+    caveat = timing.caveat() if timing is not None and len(amounts) > 1 else ""
     if total > cap.value:
         yield finding(
             "DE_MINIMIS_PLAFOND_DEPASSE", Severity.WARNING,
             f"{summary}, au-delà du {cap.label} ({ctx.value(cap)}) : si l’activité financée est "
             "économique, la subvention ne peut pas être accordée au titre du règlement de "
-            "minimis ; étudiez un mandat SIEG avec votre service juridique.",
+            f"minimis ; étudiez un mandat SIEG avec votre service juridique.{caveat}",
             cap, "subsidy.de_minimis_declared",
         )
-    elif declared:
+        return
+    if declared:
         yield finding(
             "DE_MINIMIS_SOUS_PLAFOND", Severity.INFO,
             f"{summary}, sous le {cap.label} ({ctx.value(cap)}) : si la subvention est accordée "
             "au titre du règlement de minimis, indiquez-le dans la convention et conservez la "
-            "déclaration de l’association.",
+            f"déclaration de l’association.{caveat}",
             cap, "subsidy.de_minimis_declared",
+        )
+    lines = other_public_funding(ctx)
+    counted = min(subsidy.duration_years, int(period.value))
+    others = sum((line.amount for line in lines), Decimal(0)) * counted
+    if lines and total + others > cap.value:
+        named = ", ".join(f"« {line.label} »" for line in lines)
+        yield finding(
+            "DE_MINIMIS_AUTRES_FINANCEURS", Severity.WARNING,
+            f"Le budget prévisionnel fait apparaître d’autres financements publics ({named}, "
+            f"soit {ctx.money(others)} sur {counted} an{'s' if counted > 1 else ''}). S’ils sont "
+            f"eux aussi accordés comme aides de minimis, le total sur {ctx.value(period)} "
+            f"({ctx.money(total + others)}) dépasse le {cap.label} ({ctx.value(cap)}) : "
+            "demandez à chaque financeur le régime de son aide et à l’association une "
+            "déclaration à jour.",
+            cap, "subsidy.budget",
+        )
+
+
+#: words of a budget line that name a public funder (folded: no accents, lower case)
+_PUBLIC_FUNDER = re.compile(
+    r"\b(etat|region|departement|commune|communes|communaute|communautes|metropole|"
+    r"intercommunal\w*|agglomeration|europeen\w*|europe|fse|feder|caf|ars|ministere|"
+    r"prefecture|dreets|france travail|agence|subvention|subventions|public|publique)\b")
+
+
+def other_public_funding(ctx: Context) -> list[BudgetLine]:
+    """Income lines of the budget that look like public aid from another funder."""
+    subsidy = ctx.subsidy
+    own = fold(ctx.dossier.buyer.name)
+    first = yearly_amounts(subsidy)[0]
+    lines = [line for line in subsidy.budget
+             if line.kind == "produit" and _PUBLIC_FUNDER.search(fold(line.label))]
+    others = [line for line in lines if own not in fold(line.label)]
+    if len(others) == len(lines):  # the grantor's own line, when it does not name it
+        same = [line for line in others if line.amount == first]
+        others = [line for line in others if line not in same[:1]]
+    return others
+
+
+def check_sieg_limits(ctx: Context) -> Iterator[Finding]:
+    """A SIEG compensation above 15 M€ a year is exempted only for a social service."""
+    subsidy = ctx.subsidy
+    if not subsidy.sieg:
+        return
+    day = subsidy.start_date
+    yearly = ctx.legal.threshold("sieg_compensation_annuelle_max", day)
+    if yearly is not None and max(yearly_amounts(subsidy)) > yearly.value:
+        yield finding(
+            "SIEG_COMPENSATION_ANNUELLE", Severity.WARNING,
+            f"La compensation annuelle dépasse {ctx.value(yearly)} : elle n’est exemptée de "
+            "notification que pour un service social (santé, garde d’enfants, insertion "
+            "professionnelle, logement social, inclusion des personnes vulnérables) ; sinon, "
+            "consultez votre service juridique avant d’accorder l’aide.",
+            yearly, "subsidy.annual_amount",
         )
 
 
@@ -288,6 +353,7 @@ SUBSIDY_CHECKS = (
     check_financial_report,
     check_de_minimis,
     check_sieg_mandate,
+    check_sieg_limits,
     check_essential_data,
     check_association_accounts,
 )

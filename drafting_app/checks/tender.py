@@ -6,16 +6,45 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from drafting_app.advisers.contracting_mode import Mode, advise, is_answered
-from drafting_app.checks.context import Context, finding
+from drafting_app.checks.context import Context, finding, lot_numbers
 from drafting_app.checks.findings import Finding, Severity
 from drafting_app.checks.legal_data import Threshold
-from drafting_app.dossier.model import FORMALISED_PROCEDURES, ContractKind, CriterionKind, Procedure
+from drafting_app.dossier.model import (
+    FORMALISED_PROCEDURES,
+    BuyerKind,
+    ContractKind,
+    CriterionKind,
+    Lot,
+    Procedure,
+)
+
+#: the clause a contract entrusting a public service needs (loi n° 2021-1109, art. 1er)
+LAICITE_CLAUSE = "service-public-laicite-neutralite"
 
 
 def _eu_threshold(ctx: Context) -> Threshold | None:
+    """The EU threshold; the central authorities' one for a State body on their list."""
     tender = ctx.tender
+    buyer = ctx.dossier.buyer
+    if buyer.kind is BuyerKind.STATE_PUBLIC_BODY and buyer.central_government_authority:
+        central = ctx.legal.threshold("seuil_europeen_ep_central", tender.launch_date,
+                                      tender.contract_kind, buyer.kind)
+        if central is not None:
+            return central
     return ctx.legal.threshold("seuil_europeen", tender.launch_date, tender.contract_kind,
-                               ctx.dossier.buyer.kind)
+                               buyer.kind)
+
+
+def estimated_value_text(ctx: Context) -> str:
+    """`250 000,00 € HT`, or how renewals and options make up the estimated value (R2121-1)."""
+    tender = ctx.tender
+    text = f"{ctx.money(tender.estimated_value())} HT"
+    if tender.renewals and tender.lots:
+        text += (f", soit {ctx.money(tender.total_amount())} HT par période sur "
+                 f"{tender.renewals + 1} périodes, reconductions comprises")
+    if tender.options_amount:
+        text += f", dont {ctx.money(tender.options_amount)} HT d’options"
+    return text
 
 
 def check_amount_known(ctx: Context) -> Iterator[Finding]:
@@ -37,8 +66,11 @@ def check_no_advertising_threshold(ctx: Context) -> Iterator[Finding]:
     tender = ctx.tender
     if tender.procedure is not Procedure.NO_ADVERTISING:
         return
+    # an innovative purchase (a chosen clause citing R2122-9-1) has its own threshold
+    innovative = any(s.cites("CCP", "R2122-9-1") for s in ctx.selected)
     threshold = ctx.legal.threshold(
-        "dispense_procedure", tender.launch_date, tender.contract_kind, ctx.dossier.buyer.kind
+        "achat_innovant" if innovative else "dispense_procedure", tender.launch_date,
+        tender.contract_kind, ctx.dossier.buyer.kind
     )
     if threshold is None:
         yield finding(
@@ -48,15 +80,72 @@ def check_no_advertising_threshold(ctx: Context) -> Iterator[Finding]:
             ctx.legal.reference_of("dispense_procedure"), "tender.launch_date",
         )
         return
-    total = tender.total_amount()
+    total = tender.estimated_value()
     if total >= threshold.value:
         yield finding(
             "DISPENSE_AU_DELA_DU_SEUIL", Severity.ERROR,
-            f"Le montant estimé ({ctx.money(total)} HT) atteint le {threshold.label} en "
+            f"La valeur estimée ({estimated_value_text(ctx)}) atteint le {threshold.label} en "
             f"vigueur le {ctx.date(tender.launch_date)} ({ctx.value(threshold)}) : une "
             "procédure de publicité et de mise en concurrence est nécessaire.",
             threshold, "tender.procedure",
         )
+
+
+def check_central_authority(ctx: Context) -> Iterator[Finding]:
+    """A State body may be a central authority (lower EU threshold): ask when it matters."""
+    tender = ctx.tender
+    buyer = ctx.dossier.buyer
+    if buyer.kind is not BuyerKind.STATE_PUBLIC_BODY or buyer.central_government_authority:
+        return
+    central = ctx.legal.threshold("seuil_europeen_ep_central", tender.launch_date,
+                                  tender.contract_kind, buyer.kind)
+    other = _eu_threshold(ctx)
+    value = tender.estimated_value()
+    if central is None or other is None or not central.value <= value < other.value:
+        return
+    yield finding(
+        "SEUIL_AUTORITE_CENTRALE", Severity.WARNING,
+        f"La valeur estimée ({estimated_value_text(ctx)}) est sous le {other.label} "
+        f"({ctx.value(other)}) mais atteint celui des autorités publiques centrales "
+        f"({ctx.value(central)}) : si l’établissement figure sur la liste des autorités "
+        "publiques centrales, cochez-le dans l’acheteur ; une procédure formalisée est alors "
+        "nécessaire.",
+        central, "buyer.central_government_authority",
+    )
+
+
+def check_adapted_publicity(ctx: Context) -> Iterator[Finding]:
+    """A procédure adaptée from 90 000 € HT is advertised in the BOAMP or a JAL (R2131-12)."""
+    tender = ctx.tender
+    if tender.procedure is not Procedure.ADAPTED:
+        return
+    threshold = ctx.legal.threshold("publicite_procedure_adaptee", tender.launch_date,
+                                    tender.contract_kind, ctx.dossier.buyer.kind)
+    if threshold is None or tender.estimated_value() < threshold.value:
+        return
+    yield finding(
+        "PUBLICITE_BOAMP_JAL", Severity.INFO,
+        f"La valeur estimée ({estimated_value_text(ctx)}) atteint {ctx.value(threshold)} : "
+        "l’avis de la procédure adaptée est publié au Bulletin officiel des annonces des "
+        "marchés publics ou dans un journal habilité à recevoir des annonces légales, et sur "
+        "le profil d’acheteur.",
+        threshold, "tender.procedure",
+    )
+
+
+def check_essential_data(ctx: Context) -> Iterator[Finding]:
+    """From 40 000 € HT the contract's essential data are published (R2196-1)."""
+    tender = ctx.tender
+    threshold = ctx.legal.threshold("donnees_essentielles_marche", tender.launch_date,
+                                    tender.contract_kind, ctx.dossier.buyer.kind)
+    if threshold is None or tender.estimated_value() < threshold.value:
+        return
+    yield finding(
+        "DONNEES_ESSENTIELLES_MARCHE", Severity.INFO,
+        f"La valeur estimée ({estimated_value_text(ctx)}) atteint {ctx.value(threshold)} : "
+        "après la notification, publiez les données essentielles du marché.",
+        threshold, "tender.lots",
+    )
 
 
 def check_eu_threshold_known(ctx: Context) -> Iterator[Finding]:
@@ -78,15 +167,16 @@ def check_procedure_for_amount(ctx: Context) -> Iterator[Finding]:
     """At or above the EU threshold, a formalised procedure (except social services)."""
     tender = ctx.tender
     threshold = _eu_threshold(ctx)
-    total = tender.total_amount()
+    total = tender.estimated_value()
     if tender.procedure is not Procedure.ADAPTED or threshold is None or total < threshold.value:
         return
+    amount = estimated_value_text(ctx)
     if tender.social_services and tender.contract_kind is ContractKind.SERVICES:
         rule = ctx.legal.rule("services_sociaux_procedure_adaptee", tender.launch_date)
         if rule is not None:
             yield finding(
                 "SERVICES_SOCIAUX_PROCEDURE_ADAPTEE", Severity.INFO,
-                f"Le montant estimé ({ctx.money(total)} HT) atteint le {threshold.label} "
+                f"La valeur estimée ({amount}) atteint le {threshold.label} "
                 f"({ctx.value(threshold)}), mais les services sociaux et autres services "
                 "spécifiques peuvent être passés en procédure adaptée quel que soit leur "
                 "montant : vérifiez que toutes les prestations figurent dans l’avis annexé au "
@@ -98,7 +188,7 @@ def check_procedure_for_amount(ctx: Context) -> Iterator[Finding]:
         if social is not None and total >= social.value:
             yield finding(
                 "SERVICES_SOCIAUX_SEUIL_EUROPEEN", Severity.WARNING,
-                f"Le montant estimé ({ctx.money(total)} HT) atteint le {social.label} "
+                f"La valeur estimée ({amount}) atteint le {social.label} "
                 f"({ctx.value(social)}) : la procédure reste adaptée, mais des règles de "
                 "publicité européennes s’appliquent.",
                 social, "tender.procedure",
@@ -106,7 +196,7 @@ def check_procedure_for_amount(ctx: Context) -> Iterator[Finding]:
         return
     yield finding(
         "PROCEDURE_FORMALISEE_REQUISE", Severity.ERROR,
-        f"Le montant estimé ({ctx.money(total)} HT, tous lots confondus) atteint le "
+        f"La valeur estimée du marché ({amount}, tous lots confondus) atteint le "
         f"{threshold.label} en vigueur le {ctx.date(tender.launch_date)} "
         f"({ctx.value(threshold)}) : la procédure adaptée n’est plus possible. Choisissez une "
         "procédure formalisée (appel d’offres, procédure avec négociation ou dialogue "
@@ -249,36 +339,87 @@ def check_environmental_condition(ctx: Context) -> Iterator[Finding]:
 
 
 def check_social_condition(ctx: Context) -> Iterator[Finding]:
-    """From 22 August 2026, at or above EU thresholds, a social condition or a recorded reason."""
+    """From 22 August 2026, at or above EU thresholds, each lot has a social condition or a reason.
+
+    The lot a finding concerns is named: a clause chosen for some lots covers those lots only.
+    """
     tender = ctx.tender
     rule = ctx.legal.rule("condition_execution_sociale", tender.launch_date)
     threshold = _eu_threshold(ctx)
-    total = tender.total_amount()
-    if rule is None or threshold is None or total < threshold.value:
+    if (rule is None or threshold is None or tender.estimated_value() < threshold.value
+            or tender.social_condition.strip()):
         return
-    clauses = ctx.execution_conditions(ctx.legal.detection.social_categories)
-    if clauses or tender.social_condition.strip():
+    covered: set[int] = set()
+    for selected in ctx.execution_conditions(ctx.legal.detection.social_categories):
+        covered |= {lot.number for lot in ctx.lots_of(selected)}
+    missing = [(index, lot) for index, lot in enumerate(tender.lots)
+               if lot.number not in covered]
+    if not missing:
         return
+    exception = ctx.legal.rule("exception_condition_sociale", tender.launch_date) or rule
     reason = tender.social_condition_exception.strip()
     if reason:
-        exception = ctx.legal.rule("exception_condition_sociale", tender.launch_date) or rule
         yield finding(
             "CONDITION_SOCIALE_EXCEPTION", Severity.INFO,
-            f"Le marché atteint le {threshold.label} et ne prévoit pas de condition "
+            f"Le marché atteint le {threshold.label} et "
+            f"{_lots_without(tender.lots, [lot for _, lot in missing])} de condition "
             f"d’exécution sociale, pour le motif suivant : « {reason} ». Les exceptions sont "
             "strictement encadrées : vérifiez que ce motif entre dans un cas prévu et "
             "conservez-le au dossier.",
             exception, "tender.social_condition_exception",
         )
         return
+    for index, lot in missing:
+        where = f"tender.lots[{index}].social_condition_exception"
+        lot_reason = lot.social_condition_exception.strip()
+        if lot_reason:
+            yield finding(
+                "CONDITION_SOCIALE_EXCEPTION", Severity.INFO,
+                f"Le lot n° {lot.number} « {lot.title} » ne prévoit pas de condition "
+                f"d’exécution sociale, pour le motif suivant : « {lot_reason} ». Les exceptions "
+                "sont strictement encadrées : vérifiez que ce motif entre dans un cas prévu et "
+                "conservez-le au dossier.",
+                exception, where,
+            )
+            continue
+        yield finding(
+            "CONDITION_SOCIALE_MANQUANTE", Severity.ERROR,
+            f"Le lot n° {lot.number} « {lot.title} » n’a pas de condition d’exécution "
+            f"sociale. La valeur estimée du marché ({estimated_value_text(ctx)}) atteint le "
+            f"{threshold.label} ({ctx.value(threshold)}) : pour une consultation lancée à "
+            f"partir du {ctx.date(rule.start)}, il faut des {rule.label}. Choisissez pour ce "
+            "lot une clause sociale ou d’insertion parmi les conditions d’exécution du CCAP, "
+            "ou indiquez le motif qui permet de s’en dispenser pour ce lot.",
+            rule, where,
+        )
+
+
+def _lots_without(lots: tuple[Lot, ...], missing: list[Lot]) -> str:
+    """`ne prévoit pas`, or `le lot n° 3 ne prévoit pas` when only some lots lack it."""
+    if len(missing) == len(lots):
+        return "ne prévoit pas"
+    verb = "ne prévoient pas" if len(missing) > 1 else "ne prévoit pas"
+    return f"{lot_numbers(missing, 'le')} {verb}"
+
+
+def check_public_service_laicite(ctx: Context) -> Iterator[Finding]:
+    """A contract entrusting a public service states equality, laïcité and neutrality."""
+    tender = ctx.tender
+    rule = ctx.legal.rule("laicite_service_public", tender.launch_date)
+    if rule is None or not tender.public_service_entrusted:
+        return
+    text, article = rule.reference.text, rule.reference.article
+    if any(s.cites(text, article) and s.placed_in("ccap") for s in ctx.selected):
+        return
+    proposed = ctx.library.clause(LAICITE_CLAUSE)
+    name = f"« {proposed.meta.title} » ({LAICITE_CLAUSE})" if proposed else "adaptée"
     yield finding(
-        "CONDITION_SOCIALE_MANQUANTE", Severity.ERROR,
-        f"Le montant estimé ({ctx.money(total)} HT) atteint le {threshold.label} "
-        f"({ctx.value(threshold)}) : pour une consultation lancée à partir du "
-        f"{ctx.date(rule.start)}, il faut des {rule.label}. Choisissez une clause sociale ou "
-        "d’insertion parmi les conditions d’exécution du CCAP, ou indiquez le motif qui "
-        "permet de s’en dispenser.",
-        rule, "tender.social_condition_exception",
+        "LAICITE_SERVICE_PUBLIC", Severity.ERROR,
+        "Le marché confie l’exécution d’un service public : le titulaire doit assurer "
+        "l’égalité des usagers, la laïcité et la neutralité, et le contrat doit le rappeler "
+        "et préciser le contrôle de l’acheteur et les sanctions. Ajoutez au CCAP la clause "
+        f"{name}.",
+        rule, "tender.public_service_entrusted",
     )
 
 

@@ -31,9 +31,9 @@ from drafting_app.wording.render import RenderError
 def cmd_generate(session: Session, args: argparse.Namespace) -> int:
     """Write every document of a dossier, as a whole set; nothing when it cannot be generated.
 
-    Exit 1 when the dossier has blocking findings: with one that `generate` refuses (unknown
-    clause, wrong value, a piece that cannot be rendered) nothing is written; with legal
-    findings only, the documents are written for review and the findings announced.
+    Exit 1, nothing written, when `generate` cannot produce the set as the dossier asks
+    (unknown clause, wrong value, a piece that cannot be rendered); with legal findings only,
+    the documents are written for review and the findings announced (exit 0, as before).
     """
     dossier = read_dossier(session, args.dossier)
     if dossier is None:
@@ -70,7 +70,8 @@ def cmd_generate(session: Session, args: argparse.Namespace) -> int:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", RemovedCharactersWarning)
-            written = generate(renderer, dossier, args.out, layout)
+            written = generate(renderer, dossier, args.out, layout,
+                               page_numbers=not args.sans_pagination)
     except RenderError as exc:
         session.warn("Les documents n’ont pas pu être produits :")
         print_problems(session, exc.problems)
@@ -96,7 +97,6 @@ def cmd_generate(session: Session, args: argparse.Namespace) -> int:
         session.warn(f"{len(errors)} point(s) bloquant(s) dans le dossier : les documents sont "
                      f"écrits pour relecture, mais lancez « clausier check {args.dossier} » et "
                      "corrigez-les avant publication.")
-        return EXIT_FINDINGS
     return EXIT_OK
 
 
@@ -150,11 +150,14 @@ def cmd_templates_check(session: Session, args: argparse.Namespace) -> int:
 
 def register(add: Adder) -> None:
     """generate, check, schema and templates check."""
-    generate = add("generate", cmd_generate, "produit les documents Word d’un dossier")
+    generate = add("generate", cmd_generate,
+                   "produit les documents Word et les cadres de prix (tableur) d’un dossier")
     generate.add_argument("dossier", type=Path, help="fichier dossier (.json)")
     generate.add_argument("--out", type=Path, required=True, help="dossier de sortie")
     generate.add_argument("--layout", type=Path, default=None,
                           help="mise en page Word (.docx) à utiliser")
+    generate.add_argument("--sans-pagination", action="store_true",
+                          help="ne pas numéroter les pages des sommaires avec LibreOffice")
 
     check = add("check", cmd_check, "vérifie un dossier au regard du droit en vigueur")
     check.add_argument("dossier", type=Path, help="fichier dossier (.json)")

@@ -97,6 +97,8 @@ def cmd_clauses_show(session: Session, args: argparse.Namespace) -> int:
                 f"{meta.status.value} — catégorie : {meta.category}")
     session.say("  place : " + ", ".join(f"{p.piece.value.upper()} / {p.part}"
                                          for p in meta.placements))
+    if meta.to_check:
+        session.say(f"  point à vérifier : {meta.to_check}")
     for reference in meta.references:
         standing = (library.references.status_of(reference.text, reference.article)
                     if library.references else None)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from drafting_app import __version__
-from drafting_app.cli import advisers, documents, library, review
+from drafting_app.cli import advisers, documents, followup, library, review
 from drafting_app.cli.output import (
     EXIT_BAD_INPUT,
     EXIT_FINDINGS,
@@ -60,6 +60,7 @@ def build_parser() -> FrenchParser:
     library.register(groups)
     review.register(groups)
     advisers.register(add)
+    followup.register(groups)
     return parser
 
 

@@ -14,6 +14,7 @@ from drafting_app.cli.output import (
     FrenchParser,
     Groups,
     Session,
+    read_dossier,
     usage,
 )
 from drafting_app.wording.library import Clause
@@ -40,6 +41,21 @@ def _review_clause(session: Session, args: argparse.Namespace) -> tuple[Any, Cla
                      "clauses search MOT » ou lancez « clausier library check ».")
         return None
     return layered, clause
+
+
+def _layout(session: Session, args: argparse.Namespace) -> Any:
+    """The Word layout chosen with --layout (None: the house layout), or False after saying
+    in French what is wrong with it."""
+    from drafting_app.documents.docx import LayoutError, load_layout
+
+    if getattr(args, "layout", None) is None:
+        return None
+    try:
+        return load_layout(args.layout)
+    except LayoutError as exc:
+        for problem in exc.problems:
+            session.warn(problem)
+        return False
 
 
 def _review_failed(session: Session, problems: Sequence[str]) -> int:
@@ -76,15 +92,20 @@ def cmd_clauses_diff(session: Session, args: argparse.Namespace) -> int:
     found = _review_clause(session, args)
     if found is None:
         return EXIT_BAD_INPUT
-    _, clause = found
+    layered, clause = found
+    layout = _layout(session, args)
+    if layout is False:
+        return EXIT_BAD_INPUT
     try:
         numbers = [v.number for v in list_versions(clause.folder)]
         new = args.to if args.to is not None else numbers[-1]
         older = [n for n in numbers if n < new]
         old = args.from_ if args.from_ is not None else (older[-1] if older else new)
-        comparison = compare_clause(clause.folder, old, new)
+        comparison = compare_clause(clause.folder, old, new,
+                                    layered.library if args.renderings else None)
         if args.out is not None:
-            write_comparison_docx(comparison, args.out)
+            write_comparison_docx(comparison, args.out, layout=layout or None,
+                                  organisation=args.organisme or "")
     except ReviewError as exc:
         return _review_failed(session, exc.problems)
     if args.out is not None:
@@ -121,14 +142,43 @@ def cmd_clauses_new_version(session: Session, args: argparse.Namespace) -> int:
 
 
 def cmd_review_export(session: Session, args: argparse.Namespace) -> int:
-    """Write the review pack of the selected clauses (.docx with a column for decisions)."""
+    """Write a review pack: the selected clauses, or exactly those of one dossier (.docx)."""
     import datetime as dt
 
     from drafting_app.review.clause_files import ReviewError
-    from drafting_app.review.pack import export_pack, parse_status, select_clauses
+    from drafting_app.review.pack import (
+        PackSetup,
+        export_dossier_pack,
+        export_pack,
+        parse_status,
+        select_clauses,
+    )
 
     layered = _review_layers(session, args)
     clauses = list(layered.library.clauses.values())
+    layout = _layout(session, args)
+    if layout is False:
+        return EXIT_BAD_INPUT
+    setup = PackSetup(library=layered.library, layout=layout, organisation=args.organisme or "",
+                      formats=session.formats)
+    if args.dossier is not None:
+        if args.category is not None or args.status is not None:
+            return _review_failed(session, [
+                "--dossier exporte exactement les clauses du dossier : n’y ajoutez ni "
+                "--category ni --status."])
+        dossier = read_dossier(session, args.dossier)
+        if dossier is None:
+            return EXIT_BAD_INPUT
+        origins = {c.id: layered.origin(c.id).label for c in clauses
+                   if layered.origin(c.id) is not None}
+        try:
+            entries = export_dossier_pack(dossier, layered.library, args.out, dt.date.today(),
+                                          origins, setup)
+        except ReviewError as exc:
+            return _review_failed(session, exc.problems)
+        session.say(f"{args.out} : {len(entries)} clause(s) du dossier « {dossier.title} » "
+                    "à relire.")
+        return EXIT_OK
     status = None
     if args.status is not None:
         status = parse_status(args.status)
@@ -147,7 +197,7 @@ def cmd_review_export(session: Session, args: argparse.Namespace) -> int:
     origins = {c.id: layered.origin(c.id).label for c in chosen}
     try:
         export_pack(chosen, args.out, dt.date.today(), origins, selection,
-                    layered.library.references)
+                    layered.library.references, setup)
     except ReviewError as exc:
         return _review_failed(session, exc.problems)
     if layered.problems:
@@ -219,6 +269,12 @@ def register(groups: Groups) -> None:
                              metavar="DOSSIER",
                              help="dossier de vos propres clauses")
 
+    def house(command: FrenchParser) -> None:
+        command.add_argument("--layout", type=Path, default=None, metavar="MISEENPAGE.docx",
+                             help="mise en page Word (par défaut : celle de Clausier)")
+        command.add_argument("--organisme", default=None, metavar="NOM",
+                             help="nom de l’organisation, en en-tête des pages")
+
     history = add("history", cmd_clauses_history,
                   "affiche les versions et l’historique de relecture d’une clause", clauses_sub)
     history.add_argument("id", help="identifiant de la clause")
@@ -233,6 +289,9 @@ def register(groups: Groups) -> None:
                       help="version comparée (par défaut : la version courante)")
     diff.add_argument("--out", type=Path, default=None,
                       help="fichier .docx à écrire, avec les différences en révisions")
+    diff.add_argument("--rendus", dest="renderings", action="store_true",
+                      help="compare aussi la clause rédigée avec ses valeurs d’exemple")
+    house(diff)
     layers(diff)
     new_version = add("new-version", cmd_clauses_new_version,
                       "fait d’une clause validée modifiée à la main une nouvelle version à "
@@ -246,11 +305,14 @@ def register(groups: Groups) -> None:
     review_sub = review.add_subparsers(dest="action", metavar="ACTION",
                                        parser_class=FrenchParser)
     export = add("export", cmd_review_export,
-                 "écrit un dossier de relecture Word (une ligne par clause, une colonne pour "
-                 "la décision)", review_sub)
+                 "écrit un dossier de relecture Word (une fiche par clause, la rédaction en "
+                 "clair, une case pour la décision)", review_sub)
     export.add_argument("--category", default=None, help="ne garder qu’une catégorie")
     export.add_argument("--status", default=None, help="ne garder qu’un statut (« à valider »…)")
+    export.add_argument("--dossier", type=Path, default=None, metavar="DOSSIER.json",
+                        help="exactement les clauses de ce dossier, rédigées avec ses valeurs")
     export.add_argument("--out", type=Path, required=True, help="fichier .docx à écrire")
+    house(export)
     layers(export)
     imported = add("import", cmd_review_import,
                    "enregistre les décisions d’un dossier de relecture rempli", review_sub)

@@ -27,6 +27,8 @@ import docx
 
 from drafting_app.documents.blocks import Document
 from drafting_app.documents.docx import Layout, export_docx, load_layout
+from drafting_app.documents.pagination import finish_documents
+from drafting_app.documents.xlsx import write_price_schedules
 from drafting_app.dossier.model import Dossier, Lot
 from drafting_app.files.atomic import atomic_write_bytes, sync_folder
 from drafting_app.files.reading import FileRefused, read_limited_bytes
@@ -95,6 +97,9 @@ def piece_layout_path(layout: Path, skeleton_id: str) -> Path:
 
 Progress = Callable[[int, int, Skeleton, Lot | None], None]
 
+#: the name `pieces` uses for the price schedules (one spreadsheet per lot)
+PRICE_SCHEDULE = "cadre_de_prix"
+
 
 def generate(
     renderer: Renderer,
@@ -103,13 +108,16 @@ def generate(
     layout: Layout,
     pieces: Collection[str] | None = None,
     progress: Progress | None = None,
+    page_numbers: bool = False,
 ) -> list[Generated]:
     """Render and write the dossier's documents (all, or the `pieces` named) into `out_dir`.
 
     A piece uses its own layout when one sits next to the chosen layout
     (`<layout>.<piece>.docx`), and the chosen layout otherwise. `progress(done, total,
-    skeleton, lot)` is called before each piece. The set is written whole or not at all: a
-    RenderError, ExportError or OSError leaves the folder as it was.
+    skeleton, lot)` is called before each piece. With `page_numbers`, the sommaires get their
+    page numbers from one LibreOffice layout when it is installed (pagination.py). The set is
+    written whole or not at all: a RenderError, ExportError or OSError leaves the folder as it
+    was.
     """
     planned = [(skeleton, lot) for skeleton, lot in renderer.documents(dossier)
                if pieces is None or skeleton.id in pieces]
@@ -130,6 +138,11 @@ def generate(
             export_docx(document, staging / f"{stem}.docx", layouts[skeleton.id])
             staged.append((Generated(stem, document.info.title, out_dir / f"{stem}.docx"),
                            staging / f"{stem}.docx"))
+        finish_documents([source for _item, source in staged], page_numbers=page_numbers)
+        if pieces is None or PRICE_SCHEDULE in pieces:
+            staged.extend((Generated(item.stem, item.title, out_dir / item.path.name), item.path)
+                          for item in write_price_schedules(dossier, staging,
+                                                            slug(dossier.reference)))
         return _move_in(staged, out_dir, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -166,8 +179,9 @@ def edited_since_written(path: Path, recorded: str | None) -> bool:
     """Whether the Word file at `path` was changed since Clausier wrote it.
 
     With the manifest's fingerprint the answer is exact. Without one (a folder written by an
-    older Clausier) a file is taken as Clausier's while its properties say so (one revision,
-    never saved since it was created); anything unreadable counts as edited, to be kept.
+    older Clausier) a Word file is taken as Clausier's while its properties say so (one
+    revision, never saved since it was created), anything unreadable counts as edited, to be
+    kept; a spreadsheet is replaced, as before.
     """
     try:
         data = read_limited_bytes(path, 512 * 1024 * 1024)
@@ -175,6 +189,8 @@ def edited_since_written(path: Path, recorded: str | None) -> bool:
         return True
     if recorded is not None:
         return _sha256(data) != recorded
+    if path.suffix.lower() != ".docx":
+        return False
     try:
         properties = docx.Document(io.BytesIO(data)).core_properties
         return not (properties.revision == 1 and properties.created == properties.modified)

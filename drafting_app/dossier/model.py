@@ -17,7 +17,9 @@ from pydantic import (
     model_validator,
 )
 
-SCHEMA_VERSION: Literal[1] = 1
+SCHEMA_VERSION: Literal[2] = 2
+"""Schema 2 adds the optional award and execution section (`Dossier.award`); a schema 1 dossier
+is a valid schema 2 dossier once its version is raised (see `dossier.storage.migrate`)."""
 
 
 class Strict(BaseModel):
@@ -134,6 +136,53 @@ class PriceForm(StrEnum):
     REVISABLE = "revisable"
 
 
+class ContractForm(StrEnum):
+    """The form of the contract: an ordinary contract or a framework agreement (accord-cadre)."""
+
+    ORDINARY = "marche_ordinaire"
+    PURCHASE_ORDERS = "accord_cadre_bons_de_commande"
+    SUBSEQUENT_CONTRACTS = "accord_cadre_marches_subsequents"
+    MIXED = "accord_cadre_mixte"
+
+
+FRAMEWORK_FORMS = frozenset(
+    {ContractForm.PURCHASE_ORDERS, ContractForm.SUBSEQUENT_CONTRACTS, ContractForm.MIXED}
+)
+
+
+class Pricing(StrEnum):
+    """How a lot's prices are set: unit prices (BPU and DQE), a lump sum (DPGF), or both."""
+
+    UNIT = "prix_unitaires"
+    LUMP_SUM = "prix_global_forfaitaire"
+    MIXED = "prix_mixtes"
+
+
+class PenaltyRegime(StrEnum):
+    """The CCAG 2021 rules on small and capped penalties: applied, or derogated from."""
+
+    CCAG = "ccag"
+    NO_EXEMPTION = "sans_exoneration"
+    NO_EXEMPTION_NO_CAP = "sans_exoneration_ni_plafond"
+
+
+class SiteVisit(StrEnum):
+    """Whether bidders visit the sites before bidding."""
+
+    NONE = "aucune"
+    OPTIONAL = "facultative"
+    MANDATORY = "obligatoire"
+
+
+class PurchaseFamily(StrEnum):
+    """A family of purchases whose technical specifications have usual chapters."""
+
+    CATERING = "restauration_collective"
+    CLEANING = "proprete"
+    GREEN_SPACES = "espaces_verts"
+    OTHER = "autre"
+
+
 class Initiative(StrEnum):
     """Who initiated the project (contracting-mode advisor)."""
 
@@ -169,7 +218,36 @@ class Buyer(Strict):
     address: Address
     siret: Siret
     signatory: Person
+    # a national public body of the State listed among the central government authorities
+    # (annexe 2 of the CCP): the lower EU threshold applies to its supplies and services
+    central_government_authority: bool = False
     operating_expenditure_over_60m: bool = False
+    # the public accountant who pays (comptable public assignataire), printed in the AE
+    accountant: str = ""
+    # inhabitants of a commune (some sector rules start later for small communes)
+    population: int | None = Field(default=None, ge=0)
+
+
+class PriceLine(Strict):
+    """A line of a lot's price schedule (BPU and DQE, or DPGF): what is priced, in what unit."""
+
+    label: NonEmpty
+    unit: NonEmpty
+    # the estimated quantity over the lot's whole duration (DQE), or the quantity of a DPGF line
+    quantity: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=3)] | None = None
+    # the line's number in the schedule; empty: numbered in order (1, 2, 3…)
+    reference: str = ""
+
+
+class StaffLine(Strict):
+    """A post held by staff of the outgoing contractor that the new one takes over."""
+
+    qualification: NonEmpty
+    level: str = ""
+    contract: str = "CDI"
+    monthly_hours: Annotated[Decimal, Field(ge=0, le=300)]
+    seniority: str = ""
+    site: str = ""
 
 
 class Lot(Strict):
@@ -179,8 +257,19 @@ class Lot(Strict):
     title: NonEmpty
     estimated_amount: Amount
     description: str = ""
+    # why this lot has no social execution condition (L2112-2-1), when it has none
+    social_condition_exception: str = ""
     reservation: Reservation | None = None
     cpv_codes: tuple[Annotated[str, StringConstraints(pattern=r"^\d{8}(-\d)?$")], ...] = ()
+    # framework agreement: minimum and maximum over the whole duration, in € HT or, when
+    # `bounds_unit` names a unit (« repas »), in that quantity
+    minimum: Amount | None = None
+    maximum: Amount | None = None
+    bounds_unit: str = ""
+    pricing: Pricing = Pricing.UNIT
+    price_lines: tuple[PriceLine, ...] = ()
+    # posts of the outgoing contractor's staff taken over (cleaning), listed in the DCE
+    staff_to_take_over: tuple[StaffLine, ...] = ()
 
 
 class SubCriterion(Strict):
@@ -221,7 +310,11 @@ class Tender(Strict):
     # how long bidders stay bound by their offer (RC and AE write the same figure)
     offers_validity_days: int = Field(default=120, ge=1, le=365)
     renewals: int = Field(default=0, ge=0, le=10)
+    # options (tranches optionnelles, prestations supplémentaires) over the whole duration, HT
+    options_amount: Amount = Decimal(0)
     social_services: bool = False
+    # the contract entrusts the execution of a public service (loi n° 2021-1109, art. 1)
+    public_service_entrusted: bool = False
     # money
     price_form: PriceForm = PriceForm.FIRM
     price_index: str = ""
@@ -239,6 +332,24 @@ class Tender(Strict):
     # execution conditions written outside the chosen clauses (e.g. in the CCTP), described
     environmental_condition: str = ""
     social_condition: str = ""
+    # form of the contract (accord-cadre or not) and the CCAG penalty rules it keeps
+    contract_form: ContractForm = ContractForm.ORDINARY
+    penalty_regime: PenaltyRegime = PenaltyRegime.CCAG
+    # the budget line the expense is charged to (imputation budgétaire), printed in the AE
+    budget_imputation: str = ""
+    # how offers are made: site visit, backup copy, language and currency, review body
+    site_visit: SiteVisit = SiteVisit.NONE
+    site_visit_details: str = ""
+    backup_copy_address: str = ""
+    offer_language: NonEmpty = "français"
+    currency: NonEmpty = "euro"
+    review_body: str = ""
+    review_body_address: str = ""
+    # technical chapters of the CCTP, and sector rules (school catering)
+    purchase_family: PurchaseFamily | None = None
+    school_catering: bool = False
+    # rows for the members of a groupement in the AE tables (signature, accounts, shares)
+    groupement_rows: int = Field(default=3, ge=1, le=10)
 
     @field_validator("lots")
     @classmethod
@@ -248,9 +359,28 @@ class Tender(Strict):
             raise ValueError("deux lots portent le même numéro")
         return lots
 
+    def estimated_value(self) -> Decimal:
+        """The value thresholds compare: every period, renewals and options included (HT)."""
+        return self.total_amount() * (self.renewals + 1) + self.options_amount
+
     def total_amount(self) -> Decimal:
-        """The estimated value of the whole contract, all lots added (HT)."""
+        """The amount of one period of the contract, all lots added (HT, renewals excluded)."""
         return sum((lot.estimated_amount for lot in self.lots), Decimal(0))
+
+    @property
+    def is_framework(self) -> bool:
+        """Whether the contract is an accord-cadre (with purchase orders or subsequent ones)."""
+        return self.contract_form in FRAMEWORK_FORMS
+
+    @property
+    def periods(self) -> int:
+        """Periods of execution: the first one and each renewal."""
+        return self.renewals + 1
+
+    @property
+    def total_months(self) -> int:
+        """The longest duration, every renewal included."""
+        return self.duration_months * self.periods
 
 
 class Association(Strict):
@@ -351,10 +481,128 @@ class ChosenClause(Strict):
     version: int | None = Field(default=None, ge=1)
 
 
+# --------------------------------------------------------------------------- award and execution
+
+
+class HolderKind(StrEnum):
+    """What kind of operator a holder is, as the SPASER indicators count it."""
+
+    SIAE = "siae"  # structure d'insertion par l'activité économique (C. trav. L5132-4)
+    ADAPTED = "entreprise_adaptee"  # entreprise adaptée (C. trav. L5213-13)
+    ESAT = "esat"  # établissement et service d'accompagnement par le travail (CASF L344-2)
+    OTHER_ESS = "autre_ess"  # other ESS company (loi n° 2014-856, art. 1)
+    SME = "pme"
+    OTHER = "autre"
+
+
+class Grouping(StrEnum):
+    """How co-holders of a lot are bound (données essentielles: typeGroupementOperateurs)."""
+
+    JOINT = "conjoint"
+    SEVERAL = "solidaire"
+
+
+class PriceKind(StrEnum):
+    """How the price is set (données essentielles: formePrix)."""
+
+    UNIT = "unitaire"
+    LUMP_SUM = "forfaitaire"
+    MIXED = "mixte"
+
+
+class Holder(Strict):
+    """An operator a lot is awarded to; `amount` is its share when the lot has co-holders."""
+
+    name: NonEmpty
+    siret: Siret | None = None
+    kind: HolderKind
+    amount: Amount | None = None
+
+
+class LotAward(Strict):
+    """The award of one lot (`lot` None: a contract without lots)."""
+
+    lot: int | None = Field(default=None, ge=1)
+    holders: tuple[Holder, ...] = Field(min_length=1)
+    amount: Amount
+    offers_received: int | None = Field(default=None, ge=1)
+    grouping: Grouping | None = None
+    subcontracting_declared: bool | None = None
+
+    @model_validator(mode="after")
+    def _co_holder_amounts(self) -> LotAward:
+        if len(self.holders) > 1:
+            if any(holder.amount is None for holder in self.holders):
+                raise ValueError("plusieurs titulaires : indiquez le montant de chacun")
+            total = sum((h.amount for h in self.holders if h.amount is not None), Decimal(0))
+            if total != self.amount:
+                raise ValueError("les montants des titulaires ne font pas le montant du lot")
+        return self
+
+    def holder_amounts(self) -> tuple[tuple[Holder, Decimal], ...]:
+        """Each holder with the amount awarded to it (a single holder has the whole lot)."""
+        if len(self.holders) == 1:
+            return ((self.holders[0], self.amount),)
+        return tuple((h, h.amount if h.amount is not None else Decimal(0)) for h in self.holders)
+
+
+class ExecutionYear(Strict):
+    """What one calendar year of execution achieved, as reported (facilitator, holder)."""
+
+    year: int = Field(ge=2000, le=2100)
+    amount_spent: Amount | None = None
+    insertion_hours: Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)] | None = None
+    fair_trade_amount: Amount | None = None
+    egalim_amount: Amount | None = None
+    comment: str = ""
+
+
+class PaymentMade(Strict):
+    """An instalment of a subsidy actually paid."""
+
+    date: dt.date
+    amount: Amount
+    label: str = ""
+
+
+class Award(Strict):
+    """Award and execution: filled once the contract is notified or the convention signed."""
+
+    notification_date: dt.date
+    service: str = ""
+    end_date: dt.date | None = None
+    execution_place: Annotated[str, StringConstraints(pattern=r"^(\d[0-9AB]\d{3})?$")] = ""
+    price_kind: PriceKind | None = None
+    lots: tuple[LotAward, ...] = ()
+    execution: tuple[ExecutionYear, ...] = ()
+    payments: tuple[PaymentMade, ...] = ()
+    evaluation: str = ""
+
+    @field_validator("lots")
+    @classmethod
+    def _one_award_per_lot(cls, lots: tuple[LotAward, ...]) -> tuple[LotAward, ...]:
+        numbers = [lot.lot for lot in lots]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError("un même lot est attribué deux fois")
+        if None in numbers and len(numbers) > 1:
+            raise ValueError("une attribution sans numéro de lot vaut pour tout le marché : "
+                             "elle doit être la seule")
+        return lots
+
+    @field_validator("execution")
+    @classmethod
+    def _one_report_per_year(cls, years: tuple[ExecutionYear, ...]) -> tuple[ExecutionYear, ...]:
+        seen = [year.year for year in years]
+        duplicates = sorted({y for y in seen if seen.count(y) > 1})
+        if duplicates:
+            raise ValueError(f"année d’exécution saisie deux fois : {duplicates[0]}")
+        return years
+
+
 class Dossier(Strict):
     """The user's case: everything needed to generate its documents."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[2] = SCHEMA_VERSION
     kind: DossierKind
     title: NonEmpty
     buyer: Buyer
@@ -362,6 +610,14 @@ class Dossier(Strict):
     subsidy: Subsidy | None = None
     clauses: tuple[ChosenClause, ...] = ()
     advisor: AdvisorAnswers = Field(default_factory=AdvisorAnswers)
+    award: Award | None = None
+
+    @field_validator("schema_version", mode="before")
+    @classmethod
+    def _schema_1_is_schema_2(cls, version: Any) -> Any:
+        # code and tests that build a dossier in memory may still write schema 1: it has no
+        # field that schema 2 lacks (files go through dossier.storage.migrate)
+        return SCHEMA_VERSION if version == 1 and not isinstance(version, bool) else version
 
     @model_validator(mode="after")
     def _parts_match_kind(self) -> Dossier:
@@ -394,3 +650,23 @@ class Dossier(Strict):
         assert self.subsidy is not None
         return self.subsidy.reference
 
+
+    @model_validator(mode="after")
+    def _award_matches_parts(self) -> Dossier:
+        award = self.award
+        if award is None:
+            return self
+        if self.tender is None:
+            if award.lots:
+                raise ValueError("« award.lots » : une convention n’a pas de lots attribués")
+            return self
+        numbers = {lot.number for lot in self.tender.lots}
+        for index, lot_award in enumerate(award.lots):
+            if lot_award.lot is None and numbers:
+                raise ValueError(f"« award.lots[{index}].lot » : indiquez le numéro du lot")
+            if lot_award.lot is not None and lot_award.lot not in numbers:
+                raise ValueError(f"« award.lots[{index}].lot » : le lot n° {lot_award.lot} "
+                                 "n’existe pas dans le marché")
+        if award.payments:
+            raise ValueError("« award.payments » : les versements concernent une convention")
+        return self

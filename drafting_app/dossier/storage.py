@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -166,8 +167,22 @@ def parse_dossier(text: str, path: Path) -> Dossier:
                                   "dossier Clausier"]) from None
 
 
+def _schema_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema 2 adds the optional `award` section: a schema 1 dossier only changes version."""
+    return {**data, "schema_version": 2}
+
+
+#: version -> the step that brings a dossier of that version to the next one
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _schema_1_to_2}
+
+
 def migrate(data: dict[str, Any]) -> dict[str, Any]:
-    """Bring an older dossier up to the current schema (schema 1 is the first: nothing yet)."""
+    """Bring an older dossier up to the current schema, one version at a time."""
+    version = data.get("schema_version")
+    while (isinstance(version, int) and not isinstance(version, bool)
+           and version in MIGRATIONS and version < SCHEMA_VERSION):
+        data = MIGRATIONS[version](data)
+        version = data.get("schema_version")
     return data
 
 

@@ -9,10 +9,15 @@ from typing import Any
 from drafting_app.dossier.model import (
     BuyerKind,
     Ccag,
+    ContractForm,
     ContractKind,
     CriterionKind,
     DossierKind,
+    PenaltyRegime,
+    Pricing,
     Procedure,
+    PurchaseFamily,
+    SiteVisit,
 )
 
 LABELS: MappingProxyType[Enum, str] = MappingProxyType(
@@ -57,6 +62,23 @@ LABELS: MappingProxyType[Enum, str] = MappingProxyType(
         CriterionKind.ENVIRONMENTAL: "performance environnementale",
         CriterionKind.SOCIAL: "performance sociale",
         CriterionKind.OTHER: "autre critère",
+        ContractForm.ORDINARY: "marché ordinaire",
+        ContractForm.PURCHASE_ORDERS: "accord-cadre à bons de commande",
+        ContractForm.SUBSEQUENT_CONTRACTS: "accord-cadre à marchés subséquents",
+        ContractForm.MIXED: "accord-cadre mixte",
+        Pricing.UNIT: "prix unitaires",
+        Pricing.LUMP_SUM: "prix global et forfaitaire",
+        Pricing.MIXED: "prix mixtes",
+        PenaltyRegime.CCAG: "régime du CCAG",
+        PenaltyRegime.NO_EXEMPTION: "sans exonération (dérogation)",
+        PenaltyRegime.NO_EXEMPTION_NO_CAP: "sans exonération ni plafond (dérogation)",
+        SiteVisit.NONE: "aucune",
+        SiteVisit.OPTIONAL: "facultative",
+        SiteVisit.MANDATORY: "obligatoire",
+        PurchaseFamily.CATERING: "restauration collective",
+        PurchaseFamily.CLEANING: "propreté",
+        PurchaseFamily.GREEN_SPACES: "espaces verts",
+        PurchaseFamily.OTHER: "autre",
     }
 )
 

@@ -1,22 +1,48 @@
-"""Word-level comparison of two versions of a clause, as data the app and exporters show."""
+"""Word-level comparison of two versions of a clause, as data the app and exporters show.
+
+The wording is compared as a lawyer reads it (the readable wording: placeholders and notes in
+French, see `readable`), and, on request, as the clause's example renders it; a placeholder or a
+note is one word of the comparison.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from drafting_app.dossier.model import ChosenClause
+from drafting_app.review.readable import (
+    END_MARK,
+    NOTE_MARK,
+    VALUE_MARK,
+    describe_variable,
+    plain,
+    readable_wording,
+    wording_lines,
+)
 from drafting_app.review.versions import ClauseVersion, read_version
+from drafting_app.wording.library import Clause, Library
+from drafting_app.wording.markup import french_typography
 from drafting_app.wording.model import ClauseMeta, ClauseStatus
+from drafting_app.wording.render import Formats, Renderer, RenderError, make_environment
+from drafting_app.wording.samples import load_samples
+from drafting_app.wording.thresholds import threshold_labels_of
 
 SegmentKind = Literal["equal", "insert", "delete"]
 ChangeKind = Literal["equal", "insert", "delete", "change"]
 
-# a Jinja tag stays one token, so that `{{ lots[0].title }}` is never cut in pieces
-_TOKEN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\w+|\s+|[^\w\s]", re.S)
+# a placeholder of the readable wording, the opening and closing of a note, and a Jinja tag,
+# each stay one token, so that « [montant de l’avance, en lettres] » or `{{ lots[0].title }}`
+# is never cut in pieces, while a condition that changes shows which of its words changed
+_TOKEN = re.compile(f"{VALUE_MARK}[^{END_MARK}]*{END_MARK}|{NOTE_MARK}\\[|\\]{END_MARK}"
+                    r"|\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\w+|\s+|[^\w\s]", re.S)
+WORDING_TITLE = "Texte de la clause"
+RENDERING_TITLE = "Exemple rédigé"
 #: two lines this similar (0-1) are shown as one changed line rather than a removal + an addition
 PAIRING_RATIO = 0.4
 
@@ -71,7 +97,7 @@ class Comparison:
 
 def tokens(text: str) -> list[str]:
     """Words, spaces, punctuation signs and Jinja tags, in order; joined they give `text`."""
-    return _TOKEN.findall(text)
+    return [match.group(0) for match in _TOKEN.finditer(text)]
 
 
 def word_diff(old: str, new: str) -> tuple[Segment, ...]:
@@ -179,8 +205,9 @@ def _references(meta: ClauseMeta) -> str:
     )
 
 
-def _variables(meta: ClauseMeta) -> str:
-    return "\n".join(f"{v.name} ({v.type.value}) — {v.label}" for v in meta.variables)
+def _variables(meta: ClauseMeta, formats: Formats) -> str:
+    return "\n".join(f"{french_typography(v.label)} — {describe_variable(v, formats)}"
+                     for v in meta.variables)
 
 
 def unwrap(text: str) -> str:
@@ -189,15 +216,61 @@ def unwrap(text: str) -> str:
     return "\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
 
 
-def compare_versions(old: ClauseVersion, new: ClauseVersion) -> Comparison:
-    """Compare the title, wording, legal basis, variables and note of two versions."""
-    parts = (
+def readable_text(version: ClauseVersion, formats: Formats | None = None,
+                  thresholds: Mapping[str, tuple[str, str]] | None = None) -> str:
+    """A version's wording as a lawyer reads it, one block a line (placeholders marked)."""
+    formats = formats or Formats()
+    wording = readable_wording(version.meta, version.text, make_environment(formats), formats,
+                               thresholds)
+    text = wording_lines(wording.blocks)
+    if wording.problems:
+        text += "".join(f"(passage non traduit : {p})\n" for p in wording.problems)
+    return text
+
+
+def rendered_text(version: ClauseVersion, library: Library) -> str:
+    """A version rendered with the clause's example values, one block a line."""
+    formats = Formats()
+    env = make_environment(formats)
+    current = library.clause(version.meta.id)
+    values = dict(current.sample_values) if current is not None else {}
+    lots = current.sample_lots if current is not None else ()
+    clause = Clause(version.meta, version.text, version.folder, values, None, lots)
+    samples, _ = load_samples(library)
+    dossier = samples.for_clause(clause)
+    if dossier is None:
+        return "(aucun dossier d’exemple pour ce type de clause)\n"
+    try:
+        blocks = Renderer(library, env).render_clause(
+            clause, dossier, ChosenClause(id=clause.id, values=values, lots=lots))
+    except RenderError as exc:
+        return "".join(f"(rédaction impossible avec les valeurs d’exemple : {p.message})\n"
+                       for p in exc.problems)
+    return wording_lines(blocks[1:])
+
+
+def compare_versions(old: ClauseVersion, new: ClauseVersion,
+                     library: Library | None = None) -> Comparison:
+    """Compare the title, wording, legal basis, variables and note of two versions.
+
+    The wording is the readable one; with a library, the example renderings are compared too.
+    """
+    formats = Formats()
+    # the dated thresholds of the library the clause lives in (`clauses/<id>/` under its root)
+    thresholds = threshold_labels_of(new.folder.parent.parent)
+    parts = [
         ("Titre", old.meta.title, new.meta.title),
-        ("Texte de la clause", old.text, new.text),
+        (WORDING_TITLE, readable_text(old, formats, thresholds),
+         readable_text(new, formats, thresholds)),
+    ]
+    if library is not None:
+        parts.append((RENDERING_TITLE, rendered_text(old, library), rendered_text(new, library)))
+    parts += [
         ("Fondements juridiques", _references(old.meta), _references(new.meta)),
-        ("Variables", _variables(old.meta), _variables(new.meta)),
+        ("Valeurs données par l’acheteur", _variables(old.meta, formats),
+         _variables(new.meta, formats)),
         ("Note à l’acheteur", unwrap(old.meta.note), unwrap(new.meta.note)),
-    )
+    ]
     sections = tuple(Section(title, line_diff(before, after)) for title, before, after in parts)
     entries = [e for e in new.meta.history if e.version == new.number]
     created = [e for e in entries if e.decision is ClauseStatus.TO_REVIEW] or entries
@@ -206,9 +279,13 @@ def compare_versions(old: ClauseVersion, new: ClauseVersion) -> Comparison:
     return Comparison(new.meta.id, old, new, sections, author, date)
 
 
-def compare_clause(folder: Path, old: int, new: int) -> Comparison:
-    """Compare two versions of the clause in `folder` (ReviewError if one does not exist)."""
-    return compare_versions(read_version(folder, old), read_version(folder, new))
+def compare_clause(folder: Path, old: int, new: int,
+                   library: Library | None = None) -> Comparison:
+    """Compare two versions of the clause in `folder` (ReviewError if one does not exist).
+
+    With a library, the versions' example renderings are compared as well.
+    """
+    return compare_versions(read_version(folder, old), read_version(folder, new), library)
 
 
 def comparison_text(comparison: Comparison) -> str:
@@ -232,10 +309,11 @@ def comparison_text(comparison: Comparison) -> str:
 
 
 def _marked(segment: Segment) -> str:
-    if not segment.text:
+    text = plain(segment.text)
+    if not text:
         return ""
     if segment.kind == "delete":
-        return f"[-{segment.text}-]"
+        return f"[-{text}-]"
     if segment.kind == "insert":
-        return f"{{+{segment.text}+}}"
-    return segment.text
+        return f"{{+{text}+}}"
+    return text

@@ -1,70 +1,123 @@
-"""The review pack: clauses exported to Word for a reviewer, and the decisions brought back.
+"""The review pack: clauses exported to Word on the house layout for a legal service to review.
 
-The pack is a landscape .docx: a small table for the reviewer's name, then one row per clause
-with four columns — the clause (identifier, version, status, fingerprint: do not edit), what
-to review (title, legal basis, note to the buyer, wording, variables), the decision and the
-reviewer's comment. `import_pack` reads it back (Word or LibreOffice, tracked changes or
-not), checks every row against the library as it is now, records the decisions that still
-apply and reports in French every row that does not match.
+The pack is written on the house layout, landscape. Its first page says how to fill it in and
+holds a small table for the reviewer's name; a list of the clauses follows. Then each clause
+has its own pages: identification, legal basis, note to the buyer, the values the buyer gives,
+then side by side the wording a lawyer reads without knowing Jinja (every variant, placeholders
+and conditions in French) and the same clause rendered with example values — or, in the pack of
+one dossier, rendered with that dossier's values — and last a small decision table: the clause
+(identifier, version, status, fingerprint: do not edit), the decision and the reviewer's
+comment. The decisions come back with `pack_import.import_pack`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import docx
-from docx.document import Document as WordDocument
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Length, Pt
 
+from drafting_app.documents.blocks import Block, DocumentInfo, Heading
+from drafting_app.documents.docx.errors import LayoutError
+from drafting_app.documents.docx.layout import Layout, load_layout
+from drafting_app.dossier.model import ChosenClause, Dossier, DossierKind
+from drafting_app.dossier.storage import DossierError, load_dossier
+from drafting_app.paths import default_layout
 from drafting_app.review.clause_files import ClauseFiles, ReviewError, read_clause_files
-from drafting_app.review.history import record_review, review_files
-from drafting_app.review.shared import SaveOutcome, SaveResult
+from drafting_app.review.pack_import import (
+    DECISION_HEADERS,
+    DECISION_WORDS,
+    HEADERS,
+    PACK_SUBJECT,
+    REVIEWER_LABEL,
+    ImportReport,
+    Pack,
+    PackRow,
+    import_pack,
+    parse_decision,
+    read_pack,
+)
+from drafting_app.review.readable import (
+    END_MARK,
+    NOTE_MARK,
+    VALUE_MARK,
+    describe_variable,
+    readable_wording,
+)
 from drafting_app.review.stale import fold
-from drafting_app.review.word import clean, new_document, save, text_run
-from drafting_app.wording.library import Clause
-from drafting_app.wording.model import ClauseStatus, ReferenceIndex, ReferenceStatus
+from drafting_app.review.word import HouseDocument, repeat_header, set_widths
+from drafting_app.wording.library import Clause, Library
+from drafting_app.wording.markup import french_typography
+from drafting_app.wording.model import (
+    ClauseStatus,
+    ReferenceIndex,
+    ReferenceStatus,
+    Variable,
+    VariableType,
+)
+from drafting_app.wording.render import Formats, Renderer, RenderError, make_environment
+from drafting_app.wording.samples import SampleDossiers
+from drafting_app.wording.thresholds import threshold_labels_of
 
-PACK_SUBJECT = "Dossier de relecture Clausier"
-REVIEWER_LABEL = "Relecteur"
-HEADERS = ("Clause", "Contenu à relire", "Décision", "Commentaire du relecteur")
-COLUMN_WIDTHS = (Cm(4.2), Cm(13.6), Cm(3.0), Cm(5.3))
-_JINJA = re.compile(r"(\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})", re.S)
+PACK_TITLE = "Dossier de relecture des clauses"
+DECISION_WIDTHS = (Cm(7.0), Cm(5.0), Cm(12.7))
 
-#: what a reviewer may write in the « Décision » column (folded: no accents, lower case)
-DECISION_WORDS: Mapping[str, ClauseStatus] = {
-    "valide": ClauseStatus.VALIDATED,
-    "validee": ClauseStatus.VALIDATED,
-    "approuve": ClauseStatus.VALIDATED,
-    "approuvee": ClauseStatus.VALIDATED,
-    "a revoir": ClauseStatus.DRAFT,
-    "a modifier": ClauseStatus.DRAFT,
-    "a reprendre": ClauseStatus.DRAFT,
-    "refuse": ClauseStatus.DRAFT,
-    "refusee": ClauseStatus.DRAFT,
-    "brouillon": ClauseStatus.DRAFT,
-    "obsolete": ClauseStatus.OBSOLETE,
-    "a retirer": ClauseStatus.OBSOLETE,
-    "a valider": ClauseStatus.TO_REVIEW,
-    "a verifier": ClauseStatus.TO_CHECK,
-}
 INSTRUCTIONS = (
-    "Pour chaque clause, écrivez dans la colonne « Décision » : « validé », « à revoir » "
-    "(la clause retourne en rédaction : dites quoi changer dans le commentaire) ou "
-    "« obsolète » ; laissez la case vide pour ne rien décider. Un commentaire sans décision "
-    "est gardé dans l’historique de la clause. Ne modifiez pas la colonne « Clause » : elle "
+    "Pour chaque clause, écrivez dans la case « Décision » qui termine sa fiche : « validé », "
+    "« à revoir » (la clause retourne en rédaction : dites quoi changer dans le commentaire) "
+    "ou « obsolète » ; laissez la case vide pour ne rien décider. Un commentaire sans décision "
+    "est gardé dans l’historique de la clause. Ne modifiez pas la case « Clause » : elle "
     "identifie la version relue. Indiquez votre nom ci-dessous, puis rapportez les décisions "
     "avec « clausier review import " + "<fichier>.docx »."
 )
-
-
+LEGEND = (
+    ("Comment lire la rédaction", ""),
+    ("", "La colonne de gauche donne la rédaction de la clause telle que la bibliothèque la "
+         "conserve, avec toutes ses variantes ; la colonne de droite, la même clause rédigée "
+         "pour un dossier."),
+    (VALUE_MARK + "[taux de l’avance, en pourcentage]" + END_MARK,
+     " : une valeur saisie par l’acheteur pour la clause, ou tirée du dossier, désignée par "
+     "son libellé ; « en lettres », « en euros » ou « en pourcentage » disent comment elle "
+     "est écrite."),
+    (NOTE_MARK + "[Si plusieurs lots :]" + END_MARK + " … " + NOTE_MARK + "[Sinon :]"
+     + END_MARK + " … " + NOTE_MARK + "[Fin]" + END_MARK,
+     " : un passage qui ne figure que dans le cas indiqué. Placée en tête d’un paragraphe, "
+     "d’un élément de liste ou d’une ligne de tableau, la note vaut pour ce seul paragraphe, "
+     "cet élément ou cette ligne ; sinon le passage va jusqu’à « [Fin de la condition] »."),
+    (NOTE_MARK + "[Pour chaque lot concerné :]" + END_MARK,
+     " : une ligne écrite une fois pour chaque lot (ou chaque élément d’une liste) ; « lots "
+     "concernés » désigne les lots pour lesquels l’acheteur choisit la clause, ou tous les "
+     "lots du marché."),
+    ("", "La ponctuation d’une liste est celle du cas où tous ses éléments figurent. Les "
+         "notes commençant par « À compléter » ou « À corriger » s’adressent à l’acheteur et "
+         "disparaissent quand le dossier est complet."),
+)
 # --------------------------------------------------------------------------- export
+
+
+@dataclass(frozen=True)
+class PackSetup:
+    """What a pack is written with besides its clauses: library, layout, organisation."""
+
+    library: Library | None = None  # its sample dossiers render the examples
+    layout: Layout | None = None  # None: the house layout shipped with Clausier
+    organisation: str = ""  # shown at the top of the title page and in the header
+    formats: Formats = field(default_factory=Formats)
+
+
+@dataclass(frozen=True)
+class PackEntry:
+    """One clause of a pack; in the pack of a dossier, with the dossier's choice."""
+
+    clause: Clause
+    origin: str | None = None
+    chosen: ChosenClause | None = None
 
 
 def select_clauses(
@@ -83,111 +136,21 @@ def parse_status(text: str) -> ClauseStatus | None:
     return next((s for s in ClauseStatus if fold(s.value) == folded), None)
 
 
-def _cell_paragraph(cell: Any, text: str = "", *, bold: bool = False, italic: bool = False,
-                    grey: bool = False, size: float | None = None) -> Any:
-    fresh = len(cell.paragraphs) == 1 and not cell.paragraphs[0].runs
-    paragraph = cell.paragraphs[0] if fresh else cell.add_paragraph()
-    paragraph.paragraph_format.space_after = Pt(2)
-    if text:
-        run = paragraph.add_run(clean(text))
-        run.bold = bold
-        run.italic = italic
-        if size:
-            run.font.size = Pt(size)
-        if grey:
-            run.font.color.rgb = docx.shared.RGBColor(0x6B, 0x6B, 0x6B)
-    return paragraph
-
-
-def _wording_paragraph(cell: Any, line: str) -> None:
-    """A line of the clause's text, Jinja tags (variables, conditions) in grey."""
-    paragraph = _cell_paragraph(cell)
-    for piece in _JINJA.split(line):
-        if piece:
-            paragraph._p.append(text_run(piece, grey=bool(_JINJA.fullmatch(piece))))
-
-
-def _set_widths(table: Any, widths: Sequence[Any]) -> None:
-    """Fixed column widths: the grid (LibreOffice reads it) and every cell (Word reads these)."""
-    table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = width
-
-
-def pack_document(
-    clauses: Sequence[Clause],
-    today: dt.date,
-    origins: Mapping[str, str] | None = None,
-    selection: str = "",
-    references: ReferenceIndex | None = None,
-) -> WordDocument:
-    """The review pack of some clauses as a python-docx document (not saved)."""
-    word = new_document(landscape=True)
-    word.add_heading("Dossier de relecture des clauses", level=0)
-    summary = f"Exporté le {today.strftime('%d/%m/%Y')} — {len(clauses)} clause(s)"
-    word.add_paragraph(summary + (f" — {selection}" if selection else ""))
-    word.add_paragraph().add_run(INSTRUCTIONS).italic = True
-    reviewer = word.add_table(rows=2, cols=2)
-    reviewer.style = "Table Grid"
-    reviewer.rows[0].cells[0].paragraphs[0].add_run(REVIEWER_LABEL).bold = True
-    reviewer.rows[1].cells[0].paragraphs[0].add_run("Date de relecture").bold = True
-    _set_widths(reviewer, (Cm(5), Cm(10)))
-    word.add_paragraph()
-    table = word.add_table(rows=1, cols=len(HEADERS))
-    table.style = "Table Grid"
-    header = table.rows[0]
-    header._tr.get_or_add_trPr().append(docx.oxml.OxmlElement("w:tblHeader"))
-    for cell, title in zip(header.cells, HEADERS, strict=True):
-        cell.paragraphs[0].add_run(title).bold = True
-    for clause in clauses:
-        opened = read_clause_files(clause.folder)
-        _clause_row(table.add_row().cells, opened, (origins or {}).get(clause.id), references)
-    _set_widths(table, COLUMN_WIDTHS)
-    props = word.core_properties
-    props.title = "Dossier de relecture des clauses"
-    props.subject = PACK_SUBJECT
-    props.keywords = "clausier relecture"
-    props.language = "fr-FR"
-    return word
-
-
-def _clause_row(cells: Any, opened: ClauseFiles, origin: str | None,
-                references: ReferenceIndex | None) -> None:
-    meta = opened.meta
-    ident, content = cells[0], cells[1]
-    _cell_paragraph(ident, meta.id, bold=True)
-    _cell_paragraph(ident, f"version {meta.version}")
-    _cell_paragraph(ident, f"statut : {meta.status.value}")
-    _cell_paragraph(ident, f"catégorie : {meta.category}")
-    if origin:
-        _cell_paragraph(ident, f"provenance : {origin}")
-    _cell_paragraph(ident, f"empreinte : {opened.fingerprint}", grey=True, size=8)
-    _cell_paragraph(content, meta.title, bold=True)
-    _cell_paragraph(content, "Fondement juridique", bold=True)
-    if not meta.references:
-        _cell_paragraph(content, "(aucune référence citée)", italic=True)
-    for reference in meta.references:
-        note = f" — {reference.note}" if reference.note else ""
-        checked = reference.checked.strftime("%d/%m/%Y")
-        standing = (references.status_of(reference.text, reference.article)
-                    if references is not None else ReferenceStatus.VERIFIED)
-        state = (f"vérifié le {checked}" if standing is ReferenceStatus.VERIFIED
-                 else f"à vérifier ; relevé le {checked}")
-        _cell_paragraph(content, f"{reference.label()} ({state}){note}")
-    _cell_paragraph(content, "Note à l’acheteur", bold=True)
-    for paragraph in re.split(r"\n\s*\n", meta.note.strip()):
-        _cell_paragraph(content, " ".join(paragraph.split()))
-    _cell_paragraph(content, "Texte de la clause", bold=True)
-    for line in opened.text.splitlines():
-        if line.strip():
-            _wording_paragraph(content, line)
-    if meta.variables:
-        _cell_paragraph(content, "Variables (saisies par l’acheteur)", bold=True)
-        for variable in meta.variables:
-            _cell_paragraph(content, f"{variable.name} ({variable.type.value}) — {variable.label}")
+def dossier_entries(dossier: Dossier, library: Library,
+                    origins: Mapping[str, str] | None = None) -> list[PackEntry]:
+    """Exactly the clauses a dossier uses, in its order; ReviewError naming unknown ones."""
+    missing = [c.id for c in dossier.clauses if library.clause(c.id) is None]
+    if missing:
+        raise ReviewError([
+            f"le dossier utilise {len(missing)} clause(s) absente(s) de la bibliothèque ou "
+            f"invalide(s) : {', '.join(missing)} ; corrigez la bibliothèque (clausier library "
+            "check) ou retirez-les du dossier"])
+    entries = []
+    for chosen in dossier.clauses:
+        clause = library.clause(chosen.id)
+        assert clause is not None
+        entries.append(PackEntry(clause, (origins or {}).get(clause.id), chosen))
+    return entries
 
 
 def export_pack(
@@ -197,239 +160,366 @@ def export_pack(
     origins: Mapping[str, str] | None = None,
     selection: str = "",
     references: ReferenceIndex | None = None,
+    setup: PackSetup | None = None,
 ) -> None:
     """Write the review pack of some clauses, atomically."""
     if not clauses:
         raise ReviewError(["aucune clause ne correspond à la sélection : rien à exporter"])
-    save(pack_document(clauses, today, origins, selection, references), out)
+    entries = [PackEntry(c, (origins or {}).get(c.id)) for c in clauses]
+    _PackWriter(entries, today, references, setup or PackSetup(), None, selection).write(out)
 
 
-# --------------------------------------------------------------------------- import
+def export_dossier_pack(
+    dossier: Dossier,
+    library: Library,
+    out: Path,
+    today: dt.date,
+    origins: Mapping[str, str] | None = None,
+    setup: PackSetup | None = None,
+) -> list[PackEntry]:
+    """Write the review pack of the clauses a dossier uses, with its values; its entries."""
+    entries = dossier_entries(dossier, library, origins)
+    if not entries:
+        raise ReviewError(["le dossier n’utilise aucune clause : rien à exporter"])
+    base = setup or PackSetup()
+    setup = PackSetup(base.library or library, base.layout,
+                      base.organisation or dossier.buyer.name, base.formats)
+    _PackWriter(entries, today, library.references, setup, dossier, "").write(out)
+    return entries
 
 
-@dataclass(frozen=True)
-class PackRow:
-    """One clause row of a filled-in pack."""
-
-    row: int
-    clause_id: str
-    version: int | None
-    fingerprint: str | None
-    decision: str
-    comment: str
-
-
-@dataclass(frozen=True)
-class Pack:
-    """What a filled-in pack holds."""
-
-    reviewer: str
-    rows: tuple[PackRow, ...]
+def _sample_dossiers(library: Library | None, clauses: Sequence[Clause]) -> SampleDossiers:
+    """The sample dossiers of the library (or of the library the clauses come from)."""
+    paths: dict[DossierKind, Path] = dict(library.samples) if library is not None else {}
+    if not paths and clauses:
+        root = clauses[0].folder.parent.parent / "samples"
+        for kind, name in ((DossierKind.TENDER, "marche_public.json"),
+                           (DossierKind.ANNUAL_CONVENTION, "subvention.json")):
+            if (root / name).exists():
+                paths[kind] = root / name
+    found: dict[DossierKind, Dossier] = {}
+    for kind, path in paths.items():
+        try:
+            found[kind] = load_dossier(path)
+        except DossierError:
+            continue
+    return SampleDossiers(found)
 
 
-@dataclass
-class ImportReport:
-    """What an import did: decisions recorded, rows that did not match, rows left blank."""
+class _PackWriter:
+    """Writes one pack: title page, list of clauses, then one section per clause."""
 
-    reviewer: str
-    recorded: list[tuple[str, ClauseStatus, SaveResult]] = field(default_factory=list)
-    issues: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    blank: int = 0
+    def __init__(self, entries: Sequence[PackEntry], today: dt.date,
+                 references: ReferenceIndex | None, setup: PackSetup, dossier: Dossier | None,
+                 selection: str) -> None:
+        self.entries = entries
+        self.today = today
+        self.references = references
+        self.setup = setup
+        self.dossier = dossier
+        self.selection = selection
+        self.formats = setup.formats
+        self.env = make_environment(self.formats)
+        clauses = [e.clause for e in entries]
+        empty = Library(clauses[0].folder.parent.parent, {}, {})
+        self.renderer = Renderer(setup.library or empty, self.env)
+        self.thresholds = threshold_labels_of(self.renderer.library.root)
+        self.samples = _sample_dossiers(setup.library, clauses)
 
+    def write(self, out: Path) -> None:
+        """Build the pack and save it atomically."""
+        try:
+            layout = self.setup.layout or load_layout(default_layout())
+        except LayoutError as exc:
+            raise ReviewError(list(exc.problems)) from None
+        dossier = self.dossier
+        if dossier is not None:
+            subtitle = dossier.title
+            reference = dossier.reference
+        else:
+            subtitle = "Bibliothèque de clauses" + (f" — {self.selection}" if self.selection
+                                                    else "")
+            reference = f"relecture du {self.formats.date_long(self.today)}"
+        organisation = self.setup.organisation or "Clausier"
+        info = DocumentInfo(title=PACK_TITLE, subject=PACK_SUBJECT, author=organisation,
+                            reference=reference, buyer=organisation, subtitle=subtitle,
+                            keywords=("clausier", "relecture"))
+        house = HouseDocument.open(layout, info, landscape=True)
+        self.house = house
+        self.title_page(info)
+        self.clause_list()
+        for number, entry in enumerate(self.entries, start=1):
+            self.clause_section(number, entry)
+        properties = house.word.core_properties
+        properties.keywords = "clausier relecture"
+        house.save(out)
 
-def _element_text(element: Any) -> str:
-    """The visible text of a table cell: every paragraph, insertions in, deletions out."""
-    lines = []
-    for paragraph in element.iter(qn("w:p")):
-        parts = []
-        for node in paragraph.iter(qn("w:t"), qn("w:tab"), qn("w:br")):
-            if any(a.tag in (qn("w:del"), qn("w:moveFrom")) for a in node.iterancestors()):
+    # ------------------------------------------------------------------ first pages
+
+    def title_page(self, info: DocumentInfo) -> None:
+        house = self.house
+        word = house.word
+        house.paragraph(word, "title_buyer", info.buyer)
+        title = house.paragraph(word, "title", PACK_TITLE)
+        title.paragraph_format.space_before = Pt(18)
+        title.paragraph_format.space_after = Pt(12)
+        house.paragraph(word, "subtitle", info.subtitle).paragraph_format.space_after = Pt(6)
+        when = self.formats.date_long(self.today)
+        count = len(self.entries)
+        line = f"Exporté le {when} — {count} clause{'s' if count > 1 else ''}"
+        if self.dossier is not None:
+            line = f"Référence : {self.dossier.reference} — " + line
+        reference = house.paragraph(word, "title_reference", line)
+        reference.paragraph_format.space_before = Pt(0)
+        reference.paragraph_format.space_after = Pt(18)
+        if self.dossier is not None:
+            house.paragraph(word, "body", french_typography(
+                "Ce dossier rassemble exactement les clauses que le dossier « "
+                f"{self.dossier.title} » utilise, rédigées avec ses valeurs, pour que le "
+                "service juridique approuve la consultation avant sa publication."))
+        house.paragraph(word, "body", french_typography(INSTRUCTIONS), italic=True)
+        reviewer = house.table(2, (Cm(5), Cm(12)))
+        reviewer.rows[0].cells[0].paragraphs[0].add_run(REVIEWER_LABEL).bold = True
+        reviewer.rows[1].cells[0].paragraphs[0].add_run("Date de relecture").bold = True
+        house.page_break()
+        for marked, text in LEGEND:
+            if not text:
+                house.heading(marked, 1)
                 continue
-            if node.tag == qn("w:t"):
-                parts.append(node.text or "")
-            else:
-                parts.append("\n" if node.tag == qn("w:br") else " ")
-        lines.append("".join(parts))
-    return "\n".join(lines).strip()
+            paragraph = house.paragraph(word, "body")
+            house.marked(paragraph, marked)
+            paragraph.add_run(french_typography(text))
 
+    def clause_list(self) -> None:
+        house = self.house
+        house.heading("Clauses de ce dossier", 1)
+        widths = (Cm(1.2), Cm(12.3), Cm(6.2), Cm(1.8), Cm(3.2))
+        table = house.table(len(self.entries) + 1, widths)
+        repeat_header(table)
+        heads = ("N°", "Clause", "Identifiant", "Version", "Statut")
+        for cell, text in zip(table.rows[0].cells, heads, strict=True):
+            house.cell_paragraph(cell, text, bold=True)
+        for number, (entry, row) in enumerate(zip(self.entries, table.rows[1:], strict=True),
+                                              start=1):
+            meta = entry.clause.meta
+            values = (str(number), french_typography(meta.title), meta.id, str(meta.version),
+                      meta.status.value)
+            for cell, text in zip(row.cells, values, strict=True):
+                house.cell_paragraph(cell, text)
+        house.page_break()
 
-def _cells(row: Any) -> list[str]:
-    return [_element_text(tc) for tc in row._tr.iterchildren(qn("w:tc"))]
+    # ------------------------------------------------------------------ one clause
 
+    def clause_section(self, number: int, entry: PackEntry) -> None:
+        house = self.house
+        word = house.word
+        opened = read_clause_files(entry.clause.folder)
+        meta = opened.meta
+        if number > 1:
+            house.page_break()
+        house.heading(f"Clause {number} – {french_typography(meta.title)}", 1)
+        facts = [meta.id, f"version {meta.version}", f"statut : {meta.status.value}",
+                 f"catégorie : {meta.category}"]
+        if entry.origin:
+            facts.append(f"provenance : {entry.origin}")
+        house.paragraph(word, "body", " · ".join(facts), grey=True, size=9)
+        if entry.chosen is not None:
+            self.dossier_facts(entry)
+        self.legal_basis(opened)
+        house.heading("Note à l’acheteur", 2)
+        for paragraph in re.split(r"\n\s*\n", meta.note.strip()):
+            house.paragraph(word, "body", french_typography(" ".join(paragraph.split())))
+        if meta.variables:
+            self.variables(entry, meta.variables)
+        self.wordings(entry, opened)
+        self.decision_table(opened, entry.origin)
 
-#: what a review pack may weigh, and hold once unpacked (a pack of 200 clauses: about 1 MB)
-MAX_PACK_BYTES = 50 * 1024 * 1024
-MAX_PACK_UNPACKED_BYTES = 200 * 1024 * 1024
-MAX_PACK_ENTRIES = 5_000
+    def dossier_facts(self, entry: PackEntry) -> None:
+        assert entry.chosen is not None and self.dossier is not None
+        chosen = entry.chosen
+        meta = entry.clause.meta
+        lines = []
+        tender = self.dossier.tender
+        if tender is not None and tender.lots:
+            numbers = sorted(chosen.lots) if chosen.lots else [lot.number for lot in tender.lots]
+            listed = ", ".join(str(n) for n in numbers[:-1])
+            listed = f"{listed} et {numbers[-1]}" if listed else str(numbers[-1])
+            scope = "tous les lots" if not chosen.lots else (
+                f"lot{'s' if len(numbers) > 1 else ''} n° {listed}")
+            lines.append(f"Retenue pour : {scope}.")
+        if chosen.version is not None and chosen.version != meta.version:
+            lines.append(f"Le dossier a été rédigé avec la version {chosen.version} de la "
+                         f"clause ; la bibliothèque en est à la version {meta.version} : c’est "
+                         "cette version qui est relue ici.")
+        for line in lines:
+            self.house.paragraph(self.house.word, "body", french_typography(line), bold=True)
 
+    def legal_basis(self, opened: ClauseFiles) -> None:
+        house = self.house
+        meta = opened.meta
+        house.heading("Fondement juridique", 2)
+        if not meta.references:
+            reason = meta.no_reference_reason.strip() or "aucune référence citée"
+            house.paragraph(house.word, "body", french_typography(reason), italic=True)
+        for reference in meta.references:
+            note = f" — {reference.note}" if reference.note else ""
+            checked = reference.checked.strftime("%d/%m/%Y")
+            standing = (self.references.status_of(reference.text, reference.article)
+                        if self.references is not None else ReferenceStatus.VERIFIED)
+            state = (f"vérifié le {checked}" if standing is ReferenceStatus.VERIFIED
+                     else f"à vérifier ; relevé le {checked}")
+            paragraph = house.paragraph(house.word, "body")
+            paragraph.paragraph_format.left_indent = Cm(0.6)
+            paragraph.paragraph_format.first_line_indent = -Cm(0.6)
+            paragraph.paragraph_format.space_after = Pt(2)
+            paragraph.add_run("•\t")
+            paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(0.6))
+            paragraph.add_run(f"{reference.label()} ").bold = True
+            paragraph.add_run(f"({state}){french_typography(note)}")
 
-def check_pack_sizes(path: Path) -> None:
-    """Refuse, before anything is decompressed, a pack too large once unpacked (a zip bomb).
+    def variables(self, entry: PackEntry, variables: Sequence[Variable]) -> None:
+        house = self.house
+        dossier = self.dossier
+        house.heading("Valeurs données par l’acheteur", 2)
+        third = "Valeur retenue dans ce dossier" if dossier is not None else "Valeur d’exemple"
+        widths = (Cm(9.5), Cm(8.2), Cm(7.0))
+        table = house.table(len(variables) + 1, widths)
+        repeat_header(table)
+        for cell, text in zip(table.rows[0].cells, ("Libellé", "Nature", third), strict=True):
+            house.cell_paragraph(cell, text, bold=True)
+        given = dict(entry.chosen.values) if entry.chosen is not None else \
+            dict(entry.clause.sample_values)
+        for variable, row in zip(variables, table.rows[1:], strict=True):
+            house.cell_paragraph(row.cells[0], french_typography(variable.label))
+            house.cell_paragraph(row.cells[1], describe_variable(variable, self.formats))
+            house.cell_paragraph(row.cells[2], self.shown_value(variable, given, dossier))
 
-    The sizes the archive declares bound what reading it can produce (zipfile stops at the
-    declared size), so they are checked from its table of contents alone.
-    """
-    megabytes = 1024 * 1024
-    size = path.stat().st_size
-    if size > MAX_PACK_BYTES:
-        raise ReviewError([f"{path} : fichier trop volumineux ({size // megabytes} Mo ; au plus "
-                           f"{MAX_PACK_BYTES // megabytes} Mo) pour un dossier de relecture"])
-    try:
-        with zipfile.ZipFile(path) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise ReviewError([f"{path} : archive Word abîmée : réenregistrez le document depuis "
-                           "Word ou LibreOffice"]) from None
-    if len(entries) > MAX_PACK_ENTRIES:
-        raise ReviewError([f"{path} : {len(entries)} éléments dans l’archive (au plus "
-                           f"{MAX_PACK_ENTRIES}) : ce n’est pas un dossier de relecture"])
-    unpacked = sum(entry.file_size for entry in entries)
-    if unpacked > MAX_PACK_UNPACKED_BYTES:
-        raise ReviewError([
-            f"{path} : refusé sans être ouvert : il occuperait {unpacked // megabytes} Mo une "
-            f"fois décompressé (au plus {MAX_PACK_UNPACKED_BYTES // megabytes} Mo) ; un vrai "
-            "dossier de relecture en occupe quelques-uns : fichier piégé ou corrompu"])
+    def shown_value(self, variable: Variable, given: Mapping[str, Any],
+                    dossier: Dossier | None) -> str:
+        if variable.name in given:
+            return self.display(variable, given[variable.name])
+        if dossier is not None and variable.dossier_field:
+            from drafting_app.wording.values import dossier_value
 
+            value = dossier_value(dossier, variable.dossier_field)
+            if value is not None:
+                return self.display(variable, value) + " (repris du dossier)"
+        if variable.default is not None:
+            return self.display(variable, variable.default) + " (par défaut)"
+        return "—"
 
-def read_pack(path: Path) -> Pack:
-    """Read a filled-in review pack; ReviewError (French) when it is not one."""
-    if not path.is_file():
-        raise ReviewError([f"{path} : fichier introuvable" if not path.exists() else
-                           f"{path} : ce n’est pas un fichier ordinaire"])
-    if not zipfile.is_zipfile(path):
-        raise ReviewError([f"{path} : ce n’est pas un fichier Word .docx"])
-    check_pack_sizes(path)
-    try:
-        word = docx.Document(str(path))
-    except Exception:  # python-docx, zipfile and lxml raise many kinds of errors
-        raise ReviewError([f"{path} : document Word illisible (fichier abîmé, ou d’un autre "
-                           "format enregistré sous le nom .docx) : réenregistrez-le depuis "
-                           "Word ou LibreOffice"]) from None
-    reviewer = ""
-    main = None
-    for table in word.tables:
-        rows = table.rows
-        if not rows:
-            continue
-        first = _cells(rows[0])
-        if first and fold(first[0]) == fold(REVIEWER_LABEL) and len(first) > 1:
-            reviewer = first[1].strip()
-        if tuple(fold(c) for c in first[:len(HEADERS)]) == tuple(fold(h) for h in HEADERS):
-            main = table
-    if main is None:
-        raise ReviewError([f"{path} : ce n’est pas un dossier de relecture Clausier (tableau "
-                           f"« {' | '.join(HEADERS)} » introuvable) : exportez-le avec "
-                           "« clausier review export »"])
-    found = []
-    for number, row in enumerate(main.rows[1:], start=1):
-        cells = _cells(row)
-        if len(cells) < len(HEADERS):
-            raise ReviewError([f"{path} : ligne {number} du tableau : il manque des colonnes"])
-        ident = cells[0].splitlines()
-        clause_id = ident[0].strip() if ident else ""
-        version = re.search(r"version\s+(\d+)", cells[0])
-        stamp = re.search(r"empreinte\s*:\s*([0-9a-f]{8,})", cells[0])
-        found.append(PackRow(number, clause_id, int(version.group(1)) if version else None,
-                             stamp.group(1) if stamp else None, cells[2].strip(),
-                             cells[3].strip()))
-    return Pack(reviewer, tuple(found))
+    def display(self, variable: Variable, value: Any) -> str:
+        """A value as the buyer would read it."""
+        from drafting_app.wording.values import coerce_value
 
+        typed, problem = coerce_value(variable, value)
+        if problem is not None or typed is None:
+            return str(value)
+        if isinstance(typed, bool):
+            return "oui" if typed else "non"
+        if variable.type is VariableType.PERCENT:
+            return self.formats.percent(typed)
+        if variable.type is VariableType.MONEY:
+            return self.formats.money(typed)
+        if isinstance(typed, int | Decimal):
+            return self.formats.number(typed)
+        if isinstance(typed, dt.date):
+            return self.formats.date_long(typed)
+        if isinstance(typed, tuple):
+            return " ; ".join(typed) if typed else "(liste vide)"
+        return str(typed)
 
-def parse_decision(text: str) -> ClauseStatus | None:
-    """The status a decision cell asks for; None when blank; ValueError when unknown."""
-    folded = re.sub(r"[\s.!;:,]+$", "", " ".join(fold(text).split()))
-    folded = folded.strip("«» \"'")
-    if not folded:
-        return None
-    if folded in DECISION_WORDS:
-        return DECISION_WORDS[folded]
-    raise ValueError(folded)
+    def wordings(self, entry: PackEntry, opened: ClauseFiles) -> None:
+        house = self.house
+        house.heading("Rédaction", 2)
+        readable = readable_wording(opened.meta, opened.text, self.env, self.formats,
+                                    self.thresholds)
+        rendered, where = self.rendering(entry, opened)
+        width = house.width()
+        half = Length(int(width) // 2)
+        table = house.table(2, (half, Length(int(width) - int(half))))
+        repeat_header(table)
+        left_title = "Rédaction à relire : toutes les variantes"
+        house.cell_paragraph(table.rows[0].cells[0], left_title, bold=True)
+        house.cell_paragraph(table.rows[0].cells[1], where, bold=True)
+        left, right = table.rows[1].cells
+        if readable.problems:
+            house.cell_paragraph(left, "Passages non traduits : " + " ; ".join(
+                readable.problems), italic=True)
+        house.blocks(left, readable.blocks)
+        if isinstance(rendered, str):
+            house.cell_paragraph(right, rendered, italic=True)
+        else:
+            house.blocks(right, rendered)
 
-
-def import_pack(
-    path: Path,
-    folders: Mapping[str, Path],
-    now: dt.datetime,
-    who: str | None = None,
-    references: ReferenceIndex | None = None,
-    dry_run: bool = False,
-) -> ImportReport:
-    """Record the decisions of a filled-in pack; every row that does not match is reported."""
-    pack = read_pack(path)
-    reviewer = (who or "").strip() or pack.reviewer
-    if not reviewer:
-        raise ReviewError([f"{path} : indiquez le relecteur : remplissez la case "
-                           f"« {REVIEWER_LABEL} » en tête du dossier, ou utilisez --who NOM"])
-    report = ImportReport(reviewer)
-    seen: dict[str, int] = {}
-    for row in pack.rows:
-        where = f"ligne {row.row} du tableau (clause « {row.clause_id or '?'} »)"
+    def rendering(self, entry: PackEntry, opened: ClauseFiles
+                  ) -> tuple[tuple[Block, ...] | str, str]:
+        """The clause rendered for the right-hand column, and that column's title."""
+        clause = Clause(opened.meta, opened.text, entry.clause.folder,
+                        entry.clause.sample_values, entry.clause.expected,
+                        entry.clause.sample_lots)
+        if self.dossier is not None and entry.chosen is not None:
+            dossier: Dossier | None = self.dossier
+            title = "Rédaction retenue pour ce dossier, avec ses valeurs"
+            chosen = entry.chosen
+        else:
+            dossier = self.samples.for_clause(clause)
+            title = "Exemple : la clause rédigée avec ses valeurs d’exemple"
+            if dossier is not None:
+                title += f" pour le dossier « {dossier.title} »"
+            chosen = ChosenClause(id=clause.id, values=dict(clause.sample_values),
+                                  lots=clause.sample_lots)
+        if dossier is None:
+            return "Aucun dossier d’exemple pour ce type de clause.", title
         try:
-            decision = parse_decision(row.decision)
-        except ValueError:
-            report.issues.append(
-                f"{where} : décision « {row.decision} » inconnue : écrivez « validé », "
-                "« à revoir » ou « obsolète », ou laissez la case vide")
-            continue
-        if decision is None and not row.comment:
-            report.blank += 1
-            continue
-        if not row.clause_id or row.clause_id not in folders:
-            report.issues.append(f"{where} : clause inconnue dans la bibliothèque (supprimée, "
-                                 "renommée, ou invalide : voir « clausier library check »)")
-            continue
-        if row.clause_id in seen:
-            report.issues.append(f"{where} : la clause figure déjà ligne {seen[row.clause_id]} : "
-                                 "seule la première décision est prise en compte")
-            continue
-        seen[row.clause_id] = row.row
-        try:
-            opened = read_clause_files(folders[row.clause_id])
-        except ReviewError as exc:
-            report.issues.extend(f"{where} : {p}" for p in exc.problems)
-            continue
-        mismatch = _mismatch(row, opened, reviewer, decision)
-        if mismatch is not None:
-            (report.notes if mismatch.startswith("décision déjà") else report.issues).append(
-                f"{where} : {mismatch}")
-            continue
-        status = decision or opened.meta.status
-        try:
-            if dry_run:
-                review_files(opened, status, reviewer, now.date(), row.comment, references)
-                result = SaveResult(SaveOutcome.UNCHANGED, opened.folder, "essai à blanc")
-            else:
-                result = record_review(opened, status, reviewer, now, row.comment, references)
-        except ReviewError as exc:
-            report.issues.extend(f"{where} : {p.removeprefix(f'clause « {opened.id} » : ')}"
-                                 for p in exc.problems)
-            continue
-        if result.outcome is SaveOutcome.CONFLICT:
-            report.issues.append(f"{where} : {result.message}")
-            continue
-        report.recorded.append((row.clause_id, status, result))
-    return report
+            blocks = Renderer(self.renderer.library, self.env).render_clause(
+                clause, dossier, chosen)
+        except RenderError as exc:
+            problems = " ; ".join(p.message for p in exc.problems)
+            return f"Rédaction impossible avec ces valeurs : {problems}", title
+        return _unplaced(blocks, clause.meta.title), french_typography(title)
+
+    def decision_table(self, opened: ClauseFiles, origin: str | None) -> None:
+        house = self.house
+        paragraph = house.paragraph(house.word, "body")
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.paragraph_format.space_before = Pt(8)
+        paragraph.add_run("Décision du service juridique").bold = True
+        table = house.table(2, DECISION_WIDTHS)
+        for cell, text in zip(table.rows[0].cells, DECISION_HEADERS, strict=True):
+            house.cell_paragraph(cell, text, bold=True)
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
+        table.rows[0]._tr.get_or_add_trPr().append(docx.oxml.OxmlElement("w:cantSplit"))
+        row = table.rows[1]
+        row._tr.get_or_add_trPr().append(docx.oxml.OxmlElement("w:cantSplit"))
+        row.height = Cm(2.2)
+        ident = row.cells[0]
+        meta = opened.meta
+        house.cell_paragraph(ident, meta.id, bold=True)
+        house.cell_paragraph(ident, f"version {meta.version}")
+        house.cell_paragraph(ident, f"statut : {meta.status.value}")
+        if origin:
+            house.cell_paragraph(ident, f"provenance : {origin}")
+        house.cell_paragraph(ident, f"empreinte : {opened.fingerprint}", grey=True, size=8)
+        set_widths(table, DECISION_WIDTHS)
 
 
-def _mismatch(row: PackRow, opened: ClauseFiles, reviewer: str,
-              decision: ClauseStatus | None) -> str | None:
-    """Why the row no longer applies to the clause as it is now (None: it applies)."""
-    meta = opened.meta
-    if row.version is None:
-        return ("la colonne « Clause » a été modifiée (numéro de version illisible) : décision "
-                "non reportée ; exportez un nouveau dossier de relecture")
-    if row.version != meta.version:
-        return (f"la clause est passée de la version {row.version} (relue) à la version "
-                f"{meta.version} depuis l’export : décision non reportée ; relisez la nouvelle "
-                "version (« clausier clauses diff "
-                f"{meta.id} --from {row.version} --to {meta.version} »)")
-    if row.fingerprint is not None and row.fingerprint != opened.fingerprint:
-        last = meta.history[-1] if meta.history else None
-        if (last is not None and last.who == reviewer and last.comment == row.comment
-                and last.decision is (decision or last.decision) and last.version == row.version):
-            return "décision déjà enregistrée lors d’un import précédent : rien à faire"
-        return (f"la clause a été modifiée depuis l’export (version {meta.version}, statut "
-                f"actuel « {meta.status.value} ») : décision non reportée ; exportez un nouveau "
-                "dossier de relecture")
-    return None
+def _unplaced(blocks: Sequence[Block], title: str) -> tuple[Block, ...]:
+    """A rendered clause without its own title, its sub-articles one level up."""
+    out: list[Block] = []
+    for index, block in enumerate(blocks):
+        if index == 0 and isinstance(block, Heading) and block.level == 1:
+            continue
+        if isinstance(block, Heading) and block.level > 1:
+            out.append(Heading(block.level - 1, block.runs, block.numbered))
+        else:
+            out.append(block)
+    return tuple(out)
+
+
+__all__ = [
+    "DECISION_HEADERS", "DECISION_WORDS", "HEADERS", "PACK_SUBJECT", "PACK_TITLE", "REVIEWER_LABEL",
+    "ImportReport", "Pack", "PackEntry", "PackRow", "PackSetup", "dossier_entries",
+    "export_dossier_pack", "export_pack", "import_pack", "parse_decision", "parse_status",
+    "read_pack", "select_clauses",
+]

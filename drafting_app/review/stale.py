@@ -153,10 +153,12 @@ def superseded_amounts(legal: LegalData, day: dt.date) -> list[SupersededAmount]
     """Amounts in euros no longer in force on `day` and replaced by another amount."""
     euros = [t for t in legal.thresholds if t.unit in ("€ HT", "€")]
     current = [t for t in euros if t.in_force(day)]
-    current_amounts = {t.amount for t in current}
+    # an amount still in force for the same threshold is not stale; one that another threshold
+    # uses (40 000 € for the données essentielles) is told apart by STILL_IN_FORCE
+    current_amounts = {(t.id, t.amount) for t in current}
     found: dict[Decimal, SupersededAmount] = {}
     for old in euros:
-        if old.end is None or old.end >= day or old.amount in current_amounts:
+        if old.end is None or old.end >= day or (old.id, old.amount) in current_amounts:
             continue
         for new in current:
             if new.id == old.id and new.start > old.end and _overlap(old, new):

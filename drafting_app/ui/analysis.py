@@ -14,7 +14,14 @@ from drafting_app.checks import Finding, run_checks
 from drafting_app.documents.html import blocks_to_html
 from drafting_app.dossier.model import Dossier
 from drafting_app.ui.core import Core
-from drafting_app.ui.draft import DraftProblem, FieldPath, validate_draft, with_placeholders
+from drafting_app.ui.draft import (
+    DraftProblem,
+    FieldPath,
+    get_in,
+    validate_draft,
+    with_placeholders,
+)
+from drafting_app.ui.french_input import impossible_date
 from drafting_app.ui.i18n import Tr
 from drafting_app.wording.markup import french_typography
 from drafting_app.wording.render import RenderError
@@ -54,13 +61,29 @@ def _preview(core: Core, dossier: Dossier, piece: str, _: Tr) -> tuple[str, bool
     return head + blocks_to_html(document.blocks), True
 
 
-def _reworded(problem: DraftProblem, hint: Callable[[FieldPath], str], _: Tr) -> DraftProblem:
+DATE_KINDS = frozenset({"date_type", "date_parsing", "date_from_datetime_parsing",
+                        "date_from_datetime_inexact"})
+DATETIME_KINDS = frozenset({"datetime_type", "datetime_parsing", "datetime_from_date_parsing",
+                            "datetime_object_invalid"})
+
+
+def _reworded(problem: DraftProblem, hint: Callable[[FieldPath], str], typed: Any,
+              _: Tr) -> DraftProblem:
+    """A validation problem as the form says it: dates as jj/mm/aaaa, patterns by example."""
+    message = problem.message
     if problem.missing:
-        return DraftProblem(problem.path, _("à renseigner"), True, problem.kind)
-    if problem.kind == "string_pattern_mismatch" and hint(problem.path):
+        message = _("à renseigner")
+    elif problem.kind in DATE_KINDS | DATETIME_KINDS:
+        if isinstance(typed, str) and impossible_date(typed):
+            message = _("date invalide : ce jour n’existe pas (jj/mm/aaaa)")
+        elif problem.kind in DATE_KINDS:
+            message = _("date invalide : écrivez-la jj/mm/aaaa, par exemple 23/11/2026")
+        else:
+            message = _("date et heure invalides : écrivez jj/mm/aaaa hh:mm, par exemple "
+                        "15/01/2027 12:00")
+    elif problem.kind == "string_pattern_mismatch" and hint(problem.path):
         message = _("format attendu : {hint}").format(hint=hint(problem.path))
-        return DraftProblem(problem.path, message, False, problem.kind)
-    return problem
+    return DraftProblem(problem.path, message, problem.missing, problem.kind)
 
 
 def analyse(
@@ -74,7 +97,7 @@ def analyse(
 ) -> Analysis:
     """Validate the draft, run the legal checks and render the previewed piece."""
     dossier, problems = validate_draft(draft)
-    problems = [_reworded(p, hint, _) for p in problems]
+    problems = [_reworded(p, hint, get_in(draft, p.path), _) for p in problems]
     candidate = dossier
     if dossier is None:
         # empty text fields read « [label] » so that the rest can already be checked and shown

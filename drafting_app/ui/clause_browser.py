@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -34,7 +35,7 @@ from drafting_app.ui.core import Core
 from drafting_app.ui.draft import DraftHolder
 from drafting_app.ui.field_specs import Kind, category_labels, humanise, piece_labels
 from drafting_app.ui.i18n import Tr
-from drafting_app.ui.model_form import ERROR_STYLE, HELP_STYLE
+from drafting_app.ui.model_form import ERROR_STYLE, HELP_STYLE, OK_STYLE
 from drafting_app.ui.value_inputs import (
     BoolEditor,
     ChoiceEditor,
@@ -43,6 +44,7 @@ from drafting_app.ui.value_inputs import (
     LongTextEditor,
     NumberEditor,
     TextEditor,
+    empty_choice,
 )
 from drafting_app.wording.library import Clause
 from drafting_app.wording.markup import french_typography
@@ -84,8 +86,7 @@ def variable_editor(variable: Variable, _: Tr) -> Editor:
     if kind is VariableType.BOOLEAN:
         return BoolEditor(variable.label)
     if kind is VariableType.CHOICE:
-        empty = None if variable.default is not None else (
-            _("— choisir —") if variable.required else _("— aucun —"))
+        empty = None if variable.default is not None else empty_choice(_)
         return ChoiceEditor([(c, c) for c in variable.choices], empty)
     if kind is VariableType.LIST:
         return LinesEditor(lines=4, placeholder=_("Un élément par ligne"))
@@ -157,6 +158,7 @@ class VariableForm(QWidget):
             box.addWidget(error)
             box.addWidget(help_label)
             self.rows.addWidget(container)
+            container.show()  # at once: a finding may put the cursor in it right away
             editor.edited.connect(lambda name=variable.name: self._edited(name))
             self.editors[variable.name] = editor
             self.errors[variable.name] = error
@@ -241,6 +243,7 @@ class ClauseBrowser(QWidget):
         self.categories = category_labels(tr)
         self.pieces = piece_labels(tr)
         self.clause: Clause | None = None
+        self._showing = False
 
         # left: search, filters, list
         self.search = QLineEdit()
@@ -289,13 +292,18 @@ class ClauseBrowser(QWidget):
         left_layout.addWidget(self.list, 1)
         left_layout.addWidget(self.count)
 
-        # right: the card, then the values and the add buttons
-        self.card = QTextBrowser()
+        # right: one scrolling column — the clause's head, the buttons, its values, its lots,
+        # then its legal basis, the note to the buyer and the rendering
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.card = FittedBrowser()
         self.card.setOpenLinks(False)
         self.card.setAccessibleName(_("Texte de la clause"))
         self.values = VariableForm(tr)
-        values_box = QGroupBox(_("Valeurs de la clause"))
-        values_layout = QVBoxLayout(values_box)
+        self.values_box = QGroupBox(_("Valeurs de la clause"))
+        values_layout = QVBoxLayout(self.values_box)
         values_layout.addWidget(self.values)
         self.target_box = QGroupBox(_("S’applique à"))
         self.target_layout = QVBoxLayout(self.target_box)
@@ -308,45 +316,42 @@ class ClauseBrowser(QWidget):
         self.target_layout.addWidget(self.whole)
         self.target_layout.addWidget(self.some)
         self.lot_boxes: list[tuple[int, QCheckBox]] = []
+        self.lot_rows: list[QWidget] = []
         self.lots_widget = QWidget()
         self.lots_layout = QVBoxLayout(self.lots_widget)
         self.lots_layout.setContentsMargins(24, 0, 0, 0)
         self.target_layout.addWidget(self.lots_widget)
         self.add_button = QPushButton(_("Ajouter au dossier"))
         self.remove_button = QPushButton(_("Retirer du dossier"))
+        self.state = QLabel()
+        self.state.setWordWrap(True)
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.message.setVisible(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
-        bottom = QWidget()
-        bottom_layout = QVBoxLayout(bottom)
-        bottom_layout.setContentsMargins(0, 0, 0, 0)
-        bottom_layout.addWidget(values_box)
-        bottom_layout.addWidget(self.target_box)
-        bottom_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(bottom)
-        lower = QWidget()
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 0, 0, 0)
-        lower_layout.addWidget(scroll, 1)
-        lower_layout.addLayout(buttons)
-        lower_layout.addWidget(self.message)
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.card)
-        right.addWidget(lower)
-        right.setStretchFactor(0, 1)
-        right.setStretchFactor(1, 1)
-        right.setChildrenCollapsible(False)
-        for widget in (self.add_button, self.remove_button, self.target_box):
+        buttons.addWidget(self.state, 1)
+        column = QWidget()
+        column_layout = QVBoxLayout(column)
+        column_layout.setContentsMargins(4, 0, 8, 0)
+        column_layout.addWidget(self.heading)
+        column_layout.addLayout(buttons)
+        column_layout.addWidget(self.message)
+        column_layout.addWidget(self.values_box)
+        column_layout.addWidget(self.target_box)
+        column_layout.addWidget(self.card)
+        column_layout.addStretch(1)
+        self.details = QScrollArea()
+        self.details.setWidgetResizable(True)
+        self.details.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.details.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.details.setWidget(column)
+        right = self.details
+        for widget in (self.add_button, self.remove_button, self.target_box, self.state):
             widget.setVisible(holder is not None)
         if holder is None:
-            self.message.setText(_("Ouvrez ou créez un dossier pour y ajouter des clauses ; "
+            self._say(_("Ouvrez ou créez un dossier pour y ajouter des clauses ; "
                                    "ici, vous pouvez essayer des valeurs et lire le rendu."))
 
         splitter = QSplitter()
@@ -354,6 +359,8 @@ class ClauseBrowser(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        char = self.fontMetrics().averageCharWidth()
+        splitter.setSizes([char * 46, char * 90])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -369,10 +376,12 @@ class ClauseBrowser(QWidget):
         self.fitting.toggled.connect(self.refresh_list)
         self.only_chosen.toggled.connect(self.refresh_list)
         self.list.currentItemChanged.connect(self._current_changed)
-        self.values.changed.connect(self.render_timer.start)
+        self.values.changed.connect(self._values_edited)
         self.add_button.clicked.connect(self.add_to_dossier)
         self.remove_button.clicked.connect(self.remove_from_dossier)
         self.some.toggled.connect(self._target_changed)
+        self.some.clicked.connect(self._apply)
+        self.whole.clicked.connect(self._apply)
         self.refresh_list()
 
     # ----------------------------------------------------------------------------- list
@@ -500,21 +509,42 @@ class ClauseBrowser(QWidget):
 
     def show_clause(self, clause: Clause) -> None:
         """Show a clause's card and its values (the dossier's when already chosen)."""
-        _ = self._
-        self.clause = clause
-        entry = self._chosen_entry(clause.id)
-        values = entry.get("values", {}) if entry else {}
-        self.values.set_variables(clause.meta.variables, values if isinstance(values, dict)
-                                  else {})
-        self.refresh_targets(entry.get("lots", []) if entry else [])
-        self.add_button.setEnabled(True)
-        self.add_button.setText(_("Mettre à jour") if entry
-                                else _("Ajouter au dossier"))
-        self.remove_button.setEnabled(entry is not None)
-        self.message.setText("")
-        if entry:
-            self.values.show_problems(everything=True)
-        self.show_card()
+        self._showing = True
+        try:
+            self.clause = clause
+            entry = self._chosen_entry(clause.id)
+            values = entry.get("values", {}) if entry else {}
+            self.values.set_variables(clause.meta.variables, values if isinstance(values, dict)
+                                      else {})
+            self.refresh_targets(list(entry.get("lots") or []) if entry else [])
+            if self.holder is not None:  # without a dossier, the line says how to add clauses
+                self._say("")
+            if entry:
+                self.values.show_problems(everything=True)
+            self._show_state()
+            self.show_card()
+        finally:
+            self._showing = False
+        self.details.verticalScrollBar().setValue(0)
+
+    def set_core(self, core: Core) -> None:
+        """Read a reloaded library (a review changed statuses): same clause, same filters."""
+        self.core = core
+        self.library = core.library
+        current = self.status.currentData()
+        self.status.blockSignals(True)
+        while self.status.count() > 1:
+            self.status.removeItem(1)
+        for status in sorted({c.meta.status.value for c in self.library.clauses.values()}):
+            self.status.addItem(status[:1].upper() + status[1:], status)
+        found = self.status.findData(current)
+        self.status.setCurrentIndex(max(found, 0))
+        self.status.blockSignals(False)
+        keep = self.clause.id if self.clause is not None else None
+        self.refresh_list()
+        fresh = self.library.clause(keep) if keep else None
+        if fresh is not None and fresh is not self.clause:
+            self.show_clause(fresh)
 
     def show_clause_again(self) -> None:
         """Show the current clause afresh (its place in the dossier changed elsewhere)."""
@@ -539,14 +569,16 @@ class ClauseBrowser(QWidget):
         return False
 
     def refresh_targets(self, chosen_lots: list[Any] | None = None) -> None:
-        """The lots of the dossier, to aim a clause at some of them."""
+        """The lots of the dossier, to aim a clause at some of them (full names, wrapped)."""
         if chosen_lots is None:
             chosen_lots = [number for number, box in self.lot_boxes if box.isChecked()] \
                 if self.some.isChecked() else []
-        for _number, box in self.lot_boxes:
-            self.lots_layout.removeWidget(box)
-            box.deleteLater()
+        for row in self.lot_rows:
+            self.lots_layout.removeWidget(row)
+            row.hide()
+            row.deleteLater()
         self.lot_boxes = []
+        self.lot_rows = []
         tender = self.holder.data.get("tender") if self.holder is not None else None
         lots = tender.get("lots") or [] if isinstance(tender, dict) else []
         for lot in lots:
@@ -554,18 +586,24 @@ class ClauseBrowser(QWidget):
                 continue
             number = lot["number"]
             text = self._("Lot {n} — {title}").format(n=number, title=lot.get("title") or "…")
-            box = QCheckBox(self.fontMetrics().elidedText(
-                text, Qt.TextElideMode.ElideRight, self.fontMetrics().averageCharWidth() * 28))
-            box.setToolTip(text)
+            row, box = lot_choice(text)
             box.setChecked(number in chosen_lots)
             box.toggled.connect(self._lot_toggled)
-            self.lots_layout.addWidget(box)
+            box.clicked.connect(self._apply)
+            self.lots_layout.addWidget(row)
+            row.show()
             self.lot_boxes.append((number, box))
+            self.lot_rows.append(row)
         self.target_box.setVisible(self.holder is not None and self.kind is DossierKind.TENDER
                                    and bool(self.lot_boxes))
-        self.some.setChecked(bool(chosen_lots))
-        self.whole.setChecked(not chosen_lots)
-        self._target_changed()
+        blocked = self._showing
+        self._showing = True
+        try:
+            self.some.setChecked(bool(chosen_lots))
+            self.whole.setChecked(not chosen_lots)
+            self._target_changed()
+        finally:
+            self._showing = blocked
 
     def _lot_toggled(self) -> None:
         if any(box.isChecked() for _n, box in self.lot_boxes):
@@ -613,7 +651,7 @@ class ClauseBrowser(QWidget):
                                          "valeurs pour voir le vôtre)")
 
     def show_card(self) -> None:
-        """The clause's card: title, status, legal basis, note to the buyer, rendering."""
+        """The clause's head (title, status, summary) and card (basis, note, rendering)."""
         clause = self.clause
         if clause is None:
             return
@@ -631,24 +669,96 @@ class ClauseBrowser(QWidget):
         places = ", ".join(dict.fromkeys(self.pieces.get(p.piece, p.piece.value)
                                          for p in meta.placements))
         category = self.categories.get(meta.category, humanise(meta.category))
-        self.card.setHtml(
+        self.heading.setText(
             f"<h2>{html.escape(french_typography(meta.title))}</h2>"
             f"<p><b>{html.escape(_('Statut'))} :</b> {html.escape(meta.status.value)} — "
             f"<b>{html.escape(_('Version'))} :</b> {meta.version} — "
             f"<b>{html.escape(_('Catégorie'))} :</b> {html.escape(category)}<br>"
             f"<b>{html.escape(_('Documents'))} :</b> {html.escape(places)}</p>"
             + (f"<p><i>{html.escape(french_typography(meta.summary))}</i></p>"
-               if meta.summary else "")
-            + f"<h3>{html.escape(_('Fondement juridique'))}</h3><ul>{references}</ul>"
-            f"<h3>{html.escape(_('Note à l’acheteur'))}</h3>{note}"
+               if meta.summary else ""))
+        self.card.setHtml(
+            f"<h3>{html.escape(_('Fondement juridique'))}</h3><ul>{references}</ul>"
+            f"<h3>{html.escape(self._note_title())}</h3>{note}"
             f"<h3>{html.escape(heading)}</h3>"
             f"<div style='margin-left: 12px'>{preview}</div>"
         )
 
     # ----------------------------------------------------------------------------- dossier
 
+    def _say(self, text: str) -> None:
+        """A line under the buttons (hidden when there is nothing to say)."""
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def _note_title(self) -> str:
+        """Whom the clause's note speaks to: the buyer, or the service granting a subsidy."""
+        _ = self._
+        if self.kind is not None and self.kind is not DossierKind.TENDER:
+            return _("Note au service instructeur")
+        return _("Note à l’acheteur")
+
+    def _values_edited(self) -> None:
+        self.render_timer.start()
+        self._apply()
+
+    def _apply(self) -> None:
+        """A chosen clause takes its values and lots as they are typed (no button to press)."""
+        if self.holder is None or self.clause is None or self._showing:
+            return
+        entry = self._chosen_entry(self.clause.id)
+        if entry is None:
+            self._show_state()
+            return
+        values, lots = self.values.values(), self.chosen_lots()
+        if entry.get("values") != values or list(entry.get("lots") or []) != lots:
+            entry["values"] = values
+            entry["lots"] = lots
+            self.chosen_changed.emit()
+        self._show_state()
+
+    def _show_state(self) -> None:
+        """Add or remove, and what the dossier holds of the clause shown."""
+        _ = self._
+        chosen = self.clause is not None and self._chosen_entry(self.clause.id) is not None
+        self.add_button.setVisible(self.holder is not None and not chosen)
+        self.add_button.setEnabled(self.clause is not None)
+        self.remove_button.setVisible(self.holder is not None and chosen)
+        self.remove_button.setEnabled(chosen)
+        if self.holder is None or self.clause is None:
+            self.state.setText("")
+            return
+        if not chosen:
+            self.state.setText(_("Pas dans le dossier."))
+            self.state.setStyleSheet(HELP_STYLE)
+            return
+        problems = len(self.values.problems())
+        if problems:
+            self.state.setText(_("Dans le dossier — {n} valeur(s) à corriger ou compléter "
+                                 "ci-dessous.").format(n=problems))
+            self.state.setStyleSheet(ERROR_STYLE)
+        else:
+            self.state.setText(_("✓ Dans le dossier, avec les valeurs ci-dessous (elles "
+                                 "s’appliquent dès que vous les tapez)."))
+            self.state.setStyleSheet(OK_STYLE)
+
+    def unapplied(self) -> str | None:
+        """The title of the clause shown when values were typed for it but it is not chosen."""
+        if self.holder is None or self.clause is None or not self.values.touched:
+            return None
+        if self._chosen_entry(self.clause.id) is not None:
+            return None
+        return french_typography(self.clause.meta.title)
+
+    def focus_value(self, name: str) -> QWidget | None:
+        """Put the cursor in a value of the clause shown, scrolled into view."""
+        found = self.values.focus_variable(name)
+        if found is not None:
+            self.details.ensureWidgetVisible(found, 20, 60)
+        return found
+
     def add_to_dossier(self) -> None:
-        """Add the clause with its values and lots to the dossier (or update it)."""
+        """Add the clause with its values and lots to the dossier."""
         if self.holder is None or self.clause is None:
             return
         _ = self._
@@ -667,15 +777,11 @@ class ClauseBrowser(QWidget):
         else:
             clauses.append(entry)
         self.values.show_problems(everything=True)
-        missing = len(self.values.problems())
-        title = french_typography(self.clause.meta.title)
-        text = _("« {title} » est dans le dossier.").format(title=title)
-        if missing:
-            text += " " + _("{n} valeur(s) restent à renseigner.").format(n=missing)
-        self.message.setText(text)
-        self.add_button.setText(_("Mettre à jour"))
-        self.remove_button.setEnabled(True)
+        self._say(_("« {title} » est dans le dossier.").format(
+            title=french_typography(self.clause.meta.title)))
         self.refresh_list()
+        self._show_state()
+        self.remove_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.chosen_changed.emit()
 
     def remove_from_dossier(self) -> None:
@@ -687,9 +793,51 @@ class ClauseBrowser(QWidget):
         gone = self.clause.id
         self.holder.data["clauses"] = [
             c for c in clauses if not (isinstance(c, dict) and c.get("id") == gone)]
-        self.message.setText(_("« {title} » a été retirée du dossier.").format(
+        self._say(_("« {title} » a été retirée du dossier.").format(
             title=french_typography(self.clause.meta.title)))
-        self.add_button.setText(_("Ajouter au dossier"))
-        self.remove_button.setEnabled(False)
         self.refresh_list()
+        self._show_state()
+        self.add_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.chosen_changed.emit()
+
+
+class FittedBrowser(QTextBrowser):
+    """Rich text as tall as it is: the column around it scrolls, not the text itself."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QTextBrowser.Shape.NoFrame)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        layout = self.document().documentLayout()
+        if layout is not None:
+            layout.documentSizeChanged.connect(lambda _size: self._fit())
+
+    def _fit(self) -> None:
+        height = int(self.document().size().height()) + 2 * self.frameWidth() + 6
+        if height != self.height():
+            self.setFixedHeight(max(height, self.fontMetrics().lineSpacing() * 2))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.document().setTextWidth(self.viewport().width())
+        self._fit()
+
+
+def lot_choice(text: str) -> tuple[QWidget, QCheckBox]:
+    """A lot to tick, its full name wrapped beside the box (a click on the name ticks it)."""
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    box = QCheckBox()
+    box.setAccessibleName(text)
+    box.setToolTip(text)
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setBuddy(box)
+    label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    label.mousePressEvent = lambda _event: box.click()  # type: ignore[method-assign]
+    layout.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
+    layout.addWidget(label, 1)
+    return row, box

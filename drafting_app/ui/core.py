@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,10 +27,23 @@ class Core:
     layout_path: Path
 
 
-def load_core(library_dir: Path | None = None, layout_path: Path | None = None) -> Core:
-    """Load the clause library, its legal data and sample dossiers."""
+def load_core(library_dir: Path | None = None, layout_path: Path | None = None,
+              organisation_dir: Path | None = None, user_dir: Path | None = None) -> Core:
+    """Load the clause library (with the organisation's and the user's clauses on top)."""
     env = make_environment(Formats())
-    library, problems = load_library(library_dir or shipped_library(), env)
+    root = library_dir or shipped_library()
+    if organisation_dir is None and user_dir is None:
+        library, problems = load_library(root, env)
+    else:
+        from drafting_app.review.layers import Layer, LayerKind, load_layers
+
+        layers = [Layer(LayerKind.BUILTIN, root)]
+        if organisation_dir is not None:
+            layers.append(Layer(LayerKind.ORGANISATION, organisation_dir))
+        if user_dir is not None:
+            layers.append(Layer(LayerKind.USER, user_dir))
+        layered = load_layers(env, layers)
+        library, problems = layered.library, list(layered.problems)
     legal, legal_problems = load_legal_data(library.root)
     samples, sample_problems = load_samples(library)
     return Core(
@@ -41,6 +55,20 @@ def load_core(library_dir: Path | None = None, layout_path: Path | None = None) 
         samples=samples,
         layout_path=layout_path or default_layout(),
     )
+
+
+def library_stamp(roots: Iterable[Path | None]) -> frozenset[tuple[str, int]]:
+    """When each clause file of these libraries last changed: a review shows up here."""
+    out = set()
+    for root in roots:
+        if root is None:
+            continue
+        for meta in (root / "clauses").glob("*/clause.toml"):
+            try:
+                out.add((str(meta), meta.stat().st_mtime_ns))
+            except OSError:
+                continue
+    return frozenset(out)
 
 
 def warm_up() -> None:

@@ -18,12 +18,13 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStyle,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from drafting_app.checks import Severity
-from drafting_app.dossier.model import Dossier, DossierKind
+from drafting_app.dossier.model import Dossier, DossierKind, Reservation
 from drafting_app.ui.analysis import Analysis, analyse
 from drafting_app.ui.clause_browser import ClauseBrowser
 from drafting_app.ui.core import Core
@@ -58,6 +59,9 @@ from drafting_app.wording.markup import french_typography
 from drafting_app.wording.model import ReferenceStatus
 
 ANALYSIS_DELAY_MS = 300
+STEP_VALID_ROLE = Qt.ItemDataRole.UserRole + 1
+WIDE_CHARS = 215  # narrower than this many average characters: the clause step takes it all
+NOTICE_STYLE = "color: #7a4a00; background-color: #fff4d6; padding: 4px;"
 CODED = frozenset({"siret", "postcode", "rna"})
 
 
@@ -94,36 +98,62 @@ def placeholder_for(path: FieldPath, texts: Mapping[str, FieldText]) -> str | No
 
 
 class ClauseStep(QWidget):
-    """The clauses page: the browser (with the clauses chosen ticked) and related fields."""
+    """The clauses page: the browser (with the clauses chosen ticked) and related fields.
+
+    The related fields (execution conditions written elsewhere than in the clauses) fold away
+    under the browser, so that the clause and its values get the height of the screen.
+    """
 
     def __init__(self, core: Core, env: FormEnv, kind: DossierKind, form: ModelForm,
                  dossier: Callable[[], Dossier | None], tr: Tr,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        _ = tr
         self._ = tr
         self.env = env
         self.form = form
         self.browser = ClauseBrowser(core, tr, kind, env.holder, dossier)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        if form.rows or form.blocks:
-            splitter = QSplitter(Qt.Orientation.Vertical)
-            splitter.addWidget(self.browser)
-            scroll = QScrollArea()
-            scroll.setWidgetResizable(True)
-            scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-            scroll.setWidget(form)
-            splitter.addWidget(scroll)
-            splitter.setStretchFactor(0, 4)
-            splitter.setStretchFactor(1, 1)
-            splitter.setChildrenCollapsible(False)
-            line = self.fontMetrics().lineSpacing()
-            splitter.setSizes([line * 40, line * 11])
-            layout.addWidget(splitter)
-        else:
-            layout.addWidget(self.browser)
+        layout.addWidget(self.browser, 1)
+        self.more = QToolButton()
+        self.more.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.more.setCheckable(True)
+        self.more.setAutoRaise(True)
+        self.more_area = QScrollArea()
+        self.more_area.setWidgetResizable(True)
+        self.more_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.more_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.more_area.setWidget(form)
+        self.more_area.setMaximumHeight(self.fontMetrics().lineSpacing() * 16)
+        self.more_area.setVisible(False)
+        has_fields = bool(form.rows or form.blocks)
+        self.more.setVisible(has_fields)
+        self.more.toggled.connect(self.show_more)
+        layout.addWidget(self.more)
+        layout.addWidget(self.more_area)
+        self._label_more()
         self.browser.chosen_changed.connect(lambda: self.env.on_edit(("clauses",)))
+
+    def _label_more(self) -> None:
+        _ = self._
+        filled = sum(1 for row in self.form.rows
+                     if isinstance(get_in(self.env.holder.data, row.path), str)
+                     and get_in(self.env.holder.data, row.path).strip())
+        text = _("Conditions d’exécution prévues hors des clauses choisies")
+        if filled:
+            text += " " + _("({n} renseignée(s))").format(n=filled)
+        self.more.setText(text)
+        self.more.setArrowType(Qt.ArrowType.DownArrow if self.more.isChecked()
+                               else Qt.ArrowType.RightArrow)
+
+    def show_more(self, shown: bool) -> None:
+        """Unfold (or fold) the fields under the browser."""
+        if self.more.isChecked() != shown:
+            self.more.setChecked(shown)
+            return
+        self.more_area.setVisible(shown)
+        self._label_more()
 
     def entries(self) -> list[dict[str, Any]]:
         """The chosen clauses of the draft."""
@@ -134,23 +164,41 @@ class ClauseStep(QWidget):
         """Show the draft's chosen clauses and lots again (a file was loaded, lots changed)."""
         self.browser.refresh_list()
         self.browser.show_clause_again()
+        self._label_more()
 
     def focus_path(self, path: FieldPath) -> QWidget | None:
         """Show the chosen clause of `path` and put the cursor in its value."""
+        browser = self.browser
         if path and path[0] == "clauses":
             entries = self.entries()
             if len(path) > 1 and isinstance(path[1], int) and path[1] < len(entries):
-                self.browser.select_clause(str(entries[path[1]].get("id", "")))
+                browser.select_clause(str(entries[path[1]].get("id", "")))
                 if len(path) > 3 and path[2] == "values" and isinstance(path[3], str):
-                    found = self.browser.values.focus_variable(path[3])
+                    found = browser.focus_value(path[3])
                     if found is not None:
                         return found
                 if len(path) > 2 and path[2] == "lots":
-                    self.browser.some.setFocus(Qt.FocusReason.OtherFocusReason)
-                    return self.browser.some
-            self.browser.list.setFocus(Qt.FocusReason.OtherFocusReason)
-            return self.browser.list
+                    target = browser.some if browser.target_box.isVisibleTo(browser) \
+                        else browser.list
+                    browser.details.ensureWidgetVisible(browser.target_box)
+                    target.setFocus(Qt.FocusReason.OtherFocusReason)
+                    return target
+                browser.list.setFocus(Qt.FocusReason.OtherFocusReason)
+                return browser.list
+            # the clauses as a whole (one is missing): the search
+            browser.focus_search()
+            return browser.search
+        if any(path[: len(row.path)] == row.path for row in self.form.rows):
+            self.show_more(True)
         return self.form.focus_path(path)
+
+    def unapplied(self) -> str | None:
+        """A clause whose values were typed but which is not in the dossier."""
+        return self.browser.unapplied()
+
+    def refresh_label(self) -> None:
+        """The fold's title counts the related fields filled in."""
+        self._label_more()
 
 
 class DossierEditor(QWidget):
@@ -168,7 +216,7 @@ class DossierEditor(QWidget):
         self.worker = worker
         self.kind = DossierKind(draft["kind"])
         self.holder = DraftHolder(draft)
-        self.texts = field_texts(tr)
+        self.texts = field_texts(tr, self.kind)
         self.labels = choice_labels(tr)
         refs = ReferenceLabels()
         if core.library.references is not None:
@@ -225,10 +273,16 @@ class DossierEditor(QWidget):
         center_layout = QVBoxLayout(center)
         center_layout.setContentsMargins(0, 0, 0, 0)
         center_layout.addWidget(self.stack, 1)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(NOTICE_STYLE)
+        self.notice.setVisible(False)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        center_layout.addWidget(self.notice)
         center_layout.addLayout(buttons)
 
         self.findings = FindingsPanel(tr, self.describe)
-        self.findings.field_requested.connect(self.focus_path)
+        self.findings.finding_requested.connect(self.focus_finding)
         self.side = QTabWidget()
         self.side.addTab(self.findings, _("Constats"))
         self.side.addTab(self.preview, _("Aperçu"))
@@ -317,7 +371,7 @@ class DossierEditor(QWidget):
         if self.clause_step is not None and on_clauses:
             self.clause_step.browser.refresh_targets(None)
         # the clause browser needs the width: on a small screen the side panel steps aside
-        narrow = self.width() < self.fontMetrics().averageCharWidth() * 190
+        narrow = self.width() < self.fontMetrics().averageCharWidth() * WIDE_CHARS
         if on_clauses and narrow and not self.side.isHidden():
             self._auto_hidden = True
             self.show_side_panel(False)
@@ -340,10 +394,53 @@ class DossierEditor(QWidget):
             self._auto_hidden = False
 
     def _leave(self, index: int) -> None:
-        """A step the user leaves shows all its problems from now on."""
+        """A step the user leaves shows all its problems from now on, and says if it has any."""
+        _ = self._
         form = self.forms[index]
         if form is not None:
             self.touched.update(form.field_paths())
+        title = self.steps[index].title
+        text = ""
+        if self.steps[index].special == "clauses" and self.clause_step is not None:
+            pending = self.clause_step.unapplied()
+            wrong = self.clause_value_problems()
+            if pending:
+                text = _("Vous avez saisi des valeurs pour « {title} », mais cette clause n’est "
+                         "pas dans le dossier : revenez à l’étape « Clauses » et cliquez sur "
+                         "« Ajouter au dossier » pour la garder.").format(title=pending)
+            elif wrong:
+                text = _("L’étape « {step} » a {n} valeur(s) de clause à corriger ou "
+                         "compléter : voyez les constats.").format(step=title, n=wrong)
+        else:
+            wrong = self.invalid_in_step(index)
+            if wrong:
+                text = _("L’étape « {step} » a {n} valeur(s) incorrecte(s), signalée(s) en "
+                         "rouge : corrigez-les ou voyez les constats.").format(step=title, n=wrong)
+        self.notice.setText(f"⚠ {text}" if text else "")
+        self.notice.setVisible(bool(text))
+
+    def invalid_in_step(self, index: int) -> int:
+        """How many fields of a step hold a value that is typed wrong (not merely missing)."""
+        form = self.forms[index]
+        if form is None:
+            return 0
+        wrong = {path for path, _editor in form.invalid_inputs(self._)}
+        fresh = not (self._running or self._pending or self.timer.isActive())
+        if self.analysis is not None and fresh:  # a stale analysis may name a fixed field
+            wrong |= {p.path for p in self.analysis.problems
+                      if not p.missing and self._step_of(p.path) == index}
+        return len(wrong)
+
+    def clause_value_problems(self) -> int:
+        """Values of chosen clauses the checks refuse, plus those of the clause shown now."""
+        count = 0
+        if self.analysis is not None:
+            count = sum(1 for f in self.analysis.findings if f.code == "VALEUR_CLAUSE")
+        browser = self.clause_step.browser if self.clause_step is not None else None
+        if count == 0 and browser is not None and browser.clause is not None \
+                and browser._chosen_entry(browser.clause.id) is not None:
+            count = len(browser.values.problems())
+        return count
 
     def next_step(self) -> None:
         """Go to the next step."""
@@ -366,6 +463,14 @@ class DossierEditor(QWidget):
     def draft(self) -> dict[str, Any]:
         """The draft as it stands (live: do not keep it)."""
         return self.holder.data
+
+    def set_core(self, core: Core) -> None:
+        """Work on a reloaded library (new statuses after a review, new clause folders)."""
+        self.core = core
+        self.generate_panel.core = core
+        if self.clause_step is not None:
+            self.clause_step.browser.set_core(core)
+        self.request_analysis()
 
     def complete_dossier(self) -> Dossier | None:
         """The dossier of the last analysis, when the draft was complete."""
@@ -395,6 +500,8 @@ class DossierEditor(QWidget):
                 form.refresh()
         if self.clause_step is not None and path[:2] == ("tender", "lots"):
             self.clause_step.browser.refresh_targets(None)
+        if self.clause_step is not None and path[:1] == ("tender",):
+            self.clause_step.refresh_label()
         self.changed.emit()
         self.request_analysis()
 
@@ -505,31 +612,52 @@ class DossierEditor(QWidget):
         self.findings.show_analysis(analysis)
         self.preview.show_analysis(analysis)
         errors = sum(1 for f in analysis.findings if f.severity is Severity.ERROR)
+        warnings = sum(1 for f in analysis.findings if f.severity is Severity.WARNING)
         self.generate_panel.set_dossier(analysis.dossier, errors,
-                                        len([p for p in analysis.problems if p.path]))
+                                        len([p for p in analysis.problems if p.path]), warnings)
         count = len(analysis.problems) + errors
         self.side.setTabText(0, _("Constats ({n})").format(n=count) if count else _("Constats"))
         self._mark_steps(analysis)
 
     def _mark_steps(self, analysis: Analysis) -> None:
-        owners: dict[int, int] = {}
+        """A tick on a step means its fields are valid; a warning, that something is to see.
+
+        A step not visited yet and not valid stays plain: no red on a blank form.
+        """
+        _ = self._
+        owners: dict[int, set[FieldPath]] = {}
         paths = [p.path for p in analysis.problems] + [
             parse_path(f.field) for f in analysis.findings if f.severity is Severity.ERROR]
+        for form in self.forms:
+            if form is not None:
+                paths.extend(path for path, _editor in form.invalid_inputs(_))
         for path in paths:
-            index = self._step_of(path)
-            if index is not None:
-                owners[index] = owners.get(index, 0) + 1
+            owner = self._step_of(path)
+            if owner is not None:
+                owners.setdefault(owner, set()).add(path)
+        errors = any(f.severity is Severity.ERROR for f in analysis.findings)
         style = self.style()
         for index in range(self.nav.count()):
             item = self.nav.item(index)
-            if owners.get(index):
-                item.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
-                item.setToolTip(self._("{n} point(s) à voir").format(n=owners[index]))
+            step = self.steps[index]
+            count = len(owners.get(index, ()))
+            if step.special == "documents":
+                valid = analysis.dossier is not None and not errors
             else:
-                item.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton)
-                             if index in self.visited else style.standardIcon(
-                                 QStyle.StandardPixmap.SP_FileIcon))
-                item.setToolTip("")
+                valid = count == 0
+            name = f"{index + 1}. {step.title}"
+            if valid:
+                icon, tip = QStyle.StandardPixmap.SP_DialogApplyButton, _("Étape complète")
+            elif index in self.visited:
+                icon = QStyle.StandardPixmap.SP_MessageBoxWarning
+                tip = _("{n} point(s) à voir").format(n=count) if count else \
+                    _("Le dossier n’est pas encore prêt à produire")
+            else:
+                icon, tip = QStyle.StandardPixmap.SP_FileIcon, _("Pas encore complète")
+            item.setIcon(style.standardIcon(icon))
+            item.setToolTip(tip)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{name} — {tip}")
+            item.setData(STEP_VALID_ROLE, valid)
 
     # ----------------------------------------------------------------------------- focus
 
@@ -546,9 +674,55 @@ class DossierEditor(QWidget):
                     best = (index, size)
         return best[0] if best else None
 
+    def focus_finding(self, code: str, path: FieldPath) -> QWidget | None:
+        """A finding was clicked: go where it can be fixed (its field, or the clause it wants)."""
+        if code == "RESERVATION_SANS_CLAUSE" and self.clause_step is not None:
+            found = self._offer_reserving_clause(path)
+            if found is not None:
+                return found
+        return self.focus_path(path)
+
+    def _offer_reserving_clause(self, path: FieldPath) -> QWidget | None:
+        """The clause step, showing a clause that reserves the lot of `path` as the lot says."""
+        assert self.clause_step is not None
+        lot = get_in(self.holder.data, path[:3])
+        if len(path) < 3 or not isinstance(lot, dict) or not lot.get("reservation"):
+            return None
+        try:
+            wanted = Reservation(lot["reservation"])
+        except ValueError:
+            return None
+        candidates = []
+        for clause in self.core.library.clauses.values():
+            meta = clause.meta
+            kinds = self.core.legal.reservation_kinds(
+                r.article for r in meta.references if r.text == "CCP")
+            states = any(p.piece.value in ("rc", "ccap", "avis") for p in meta.placements)
+            if kinds == {wanted} and states:
+                candidates.append((meta.status.value != "validé", meta.title, clause.id))
+        if not candidates:
+            return None
+        index = next(i for i, s in enumerate(self.steps) if s.special == "clauses")
+        self.go_to(index)
+        browser = self.clause_step.browser
+        browser.select_clause(sorted(candidates)[0][2])
+        if browser._chosen_entry(sorted(candidates)[0][2]) is None and isinstance(
+                lot.get("number"), int):
+            browser.refresh_targets([lot["number"]])
+        target = browser.add_button if browser.add_button.isVisibleTo(browser) \
+            else browser.list
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        return target
+
     def focus_path(self, path: FieldPath) -> QWidget | None:
         """Show the step holding a field and put the cursor in it (a finding was clicked)."""
         index = self._step_of(path)
+        if index is None and path[:1] in (("kind",), ("advisor",)):
+            # the kind of dossier is chosen at creation: what bears on it is its duration or
+            # its procedure
+            path = ("tender", "procedure") if self.kind is DossierKind.TENDER else \
+                ("subsidy", "duration_years")
+            index = self._step_of(path)
         if index is None:
             return None
         self.go_to(index)

@@ -21,9 +21,11 @@ from pydantic import ValidationError
 
 from drafting_app.dossier.model import SCHEMA_VERSION, Dossier, DossierKind
 from drafting_app.files.messages import french_error
+from drafting_app.wording.library import Library
 
 FieldPath = tuple[str | int, ...]
 MISSING_KINDS = frozenset({"missing", "string_too_short"})
+OWN_MESSAGES = frozenset({"value_error", "assertion_error"})  # the model's own French
 
 
 class DraftHolder:
@@ -161,6 +163,8 @@ def validate_draft(draft: Mapping[str, Any]) -> tuple[Dossier | None, list[Draft
             path = tuple(item["loc"])
             kind = str(item["type"])
             message = french_error(kind, str(item["msg"]), item.get("ctx") or {})
+            if message == str(item["msg"]) and kind not in OWN_MESSAGES:
+                message = "valeur incorrecte"  # a pydantic sentence nobody translated yet
             problems.append(DraftProblem(path, message, kind in MISSING_KINDS, kind))
         return None, problems
 
@@ -179,6 +183,14 @@ def with_placeholders(
         if text is not None:
             set_in(filled, problem.path, text)
     return filled
+
+
+def stamp_draft_versions(draft: dict[str, Any], library: Library) -> None:
+    """Record in the draft the library version of each chosen clause (before saving it)."""
+    clauses = draft.get("clauses")
+    for entry in clauses if isinstance(clauses, list) else []:
+        if isinstance(entry, dict) and entry.get("id") in library.clauses:
+            entry["version"] = library.clauses[str(entry["id"])].meta.version
 
 
 def read_draft_file(path: Path) -> dict[str, Any] | None:

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from drafting_app.dossier.model import (
+    BuyerKind,
     Ccag,
     ContractKind,
     CriterionKind,
@@ -226,13 +227,52 @@ class FieldText:
     add_label: str = ""  # a table's add button: « Ajouter un lot »
 
 
-def field_texts(_: Tr) -> dict[str, FieldText]:
-    """Labels, help and references of the dossier fields, keyed by field pattern."""
+def field_texts(_: Tr, kind: DossierKind | None = None) -> dict[str, FieldText]:
+    """Labels, help and references of the dossier fields, keyed by field pattern.
+
+    A subsidy dossier speaks of the « collectivité », not of a buyer (`subsidy_texts`).
+    """
+    texts = tender_texts(_)
+    if kind is not None and kind is not DossierKind.TENDER:
+        texts.update(subsidy_texts(_))
+    return texts
+
+
+def subsidy_texts(_: Tr) -> dict[str, FieldText]:
+    """What a convention says differently: the collectivité grants, it does not buy."""
+    t = FieldText
+    return {
+        "title": t(_("Titre du dossier"),
+                   _("Le nom sous lequel vous retrouverez ce dossier dans Clausier."),
+                   placeholder=_("ex. : Soutien 2027 à l’épicerie solidaire")),
+        "buyer": t(_("Collectivité")),
+        "buyer.name": t(_("Nom de la collectivité"),
+                        _("Telle qu’elle figure en tête de la convention."),
+                        placeholder=_("ex. : Département de Maine-et-Loire")),
+        "buyer.kind": t(_("Type de collectivité"),
+                        _("Précisé en tête de la convention, avec le nom de la collectivité.")),
+        "buyer.address": t(_("Adresse de la collectivité")),
+        "buyer.siret": t(_("SIRET de la collectivité"),
+                         _("14 chiffres ; les espaces sont acceptés. Il figure dans les données "
+                           "essentielles de la convention."),
+                         hint=_("14 chiffres")),
+        "buyer.signatory": t(_("Signataire pour la collectivité")),
+        "buyer.signatory.name": t(_("Nom du signataire"),
+                                  placeholder=_("ex. : M. Jean Martin")),
+        "buyer.signatory.title": t(_("Qualité du signataire"),
+                                   placeholder=_("ex. : Président du conseil départemental")),
+    }
+
+
+def tender_texts(_: Tr) -> dict[str, FieldText]:
+    """Labels, help and references of the dossier fields as a public buyer reads them."""
     t = FieldText
     return {
         "schema_version": t("", hidden=True),
         "kind": t("", hidden=True),
         "clauses": t("", hidden=True),
+        # award and execution: kept as saved, read by the « Suivi » screen (followup/)
+        "award": t("", hidden=True),
         "title": t(_("Titre du dossier"),
                    _("Le nom sous lequel vous retrouverez ce dossier dans Clausier."),
                    placeholder=_("ex. : Entretien des espaces verts 2027-2029")),
@@ -259,6 +299,11 @@ def field_texts(_: Tr) -> dict[str, FieldText]:
             _("Pour ces acheteurs, l’avance due aux PME a un taux minimal plus élevé et la "
               "retenue de garantie demandée aux PME est plafonnée plus bas."),
             ((CCP, "R2191-7"), ("décret n° 2024-1251 du 30 décembre 2024", ""))),
+        "buyer.central_government_authority": t(
+            _("Établissement public de l’État inscrit parmi les autorités publiques centrales"),
+            _("Pour un établissement public national de l’État figurant sur la liste des "
+              "autorités publiques centrales (annexe 2 du code), le seuil européen des "
+              "fournitures et services est plus bas ; la liste reste à vérifier.")),
         # tender: object and procedure
         "tender": t(_("Marché")),
         "tender.object": t(_("Objet du marché"),
@@ -293,7 +338,20 @@ def field_texts(_: Tr) -> dict[str, FieldText]:
         "tender.variants_allowed": t(_("Variantes autorisées")),
         "tender.offers_validity_days": t(_("Délai de validité des offres (jours)")),
         "tender.renewals": t(_("Nombre de reconductions"),
-                             _("0 si le marché n’est pas reconductible.")),
+                             _("0 si le marché n’est pas reconductible. Les seuils comparent la "
+                               "valeur estimée, toutes reconductions comprises."),
+                             ((CCP, "R2121-1"),)),
+        "tender.options_amount": t(
+            _("Montant des options (€ HT)"),
+            _("Tranches optionnelles et prestations supplémentaires éventuelles, sur toute la "
+              "durée : elles s’ajoutent à la valeur estimée qui se compare aux seuils."),
+            ((CCP, "R2121-1"),)),
+        "tender.public_service_entrusted": t(
+            _("Le marché confie l’exécution d’un service public"),
+            _("Accueil périscolaire, transport scolaire, accueil d’usagers… : le contrat "
+              "rappelle l’égalité des usagers, la laïcité et la neutralité, avec le contrôle et "
+              "les sanctions ; la clause correspondante est alors proposée."),
+            (("loi n° 2021-1109 du 24 août 2021", "1er"),)),
         "tender.social_services": t(
             _("Services sociaux et autres services spécifiques"),
             _("Services de la liste de l’avis annexé au code : ils peuvent être achetés en "
@@ -305,7 +363,11 @@ def field_texts(_: Tr) -> dict[str, FieldText]:
                          add_label=_("Ajouter un lot")),
         "tender.lots[].number": t(_("N°"), width=4),
         "tender.lots[].title": t(_("Intitulé du lot"), width=30),
-        "tender.lots[].estimated_amount": t(_("Montant estimé (€ HT)"), width=14),
+        "tender.lots[].estimated_amount": t(
+            _("Montant par période (€ HT)"),
+            _("Pour une période d’exécution, hors reconductions : Clausier le multiplie par le "
+              "nombre de périodes (reconductions comprises) et ajoute les options pour comparer "
+              "la valeur estimée aux seuils."), ((CCP, "R2121-1"),), width=14),
         "tender.lots[].description": t(_("Description du lot"), kind=Kind.LONG_TEXT, detail=True),
         "tender.lots[].reservation": t(
             _("Réservation"),
@@ -319,6 +381,29 @@ def field_texts(_: Tr) -> dict[str, FieldText]:
               "figurer dans la liste des services sociaux et autres services spécifiques."),
             ((CCP, "L2113-15"),), hint=_("8 chiffres, éventuellement suivis de -chiffre"),
             detail=True),
+        "tender.lots[].minimum": t(
+            _("Minimum de l’accord-cadre"),
+            _("Pour toute la durée, reconductions comprises ; en € HT, ou dans l’unité "
+              "indiquée ci-dessous."), detail=True),
+        "tender.lots[].maximum": t(
+            _("Maximum de l’accord-cadre"),
+            _("Obligatoire pour un accord-cadre, pour toute la durée, reconductions comprises ; "
+              "en € HT, ou dans l’unité indiquée ci-dessous."), ((CCP, "R2162-4"),),
+            detail=True),
+        "tender.lots[].bounds_unit": t(
+            _("Unité du minimum et du maximum"),
+            _("Laissez vide pour des montants en € HT ; sinon l’unité de quantité (repas, "
+              "heures…)."), detail=True),
+        "tender.lots[].pricing": t(_("Forme des prix du lot"), detail=True),
+        "tender.lots[].price_lines": t(
+            _("Lignes du cadre de prix"),
+            _("Chaque ligne du bordereau (ou de la décomposition) que les candidats chiffrent : "
+              "désignation, unité, quantité estimée."), detail=True,
+            add_label=_("Ajouter une ligne")),
+        "tender.lots[].staff_to_take_over": t(
+            _("Personnel à reprendre"),
+            _("Les postes du titulaire sortant, sans nom : ils forment la liste jointe au "
+              "dossier de la consultation."), detail=True, add_label=_("Ajouter un poste")),
         "tender.no_lots_reason": t(
             _("Motif de non-allotissement"),
             _("Obligatoire quand le marché n’est pas divisé en lots : impossibilité d’identifier "
@@ -348,6 +433,11 @@ def field_texts(_: Tr) -> dict[str, FieldText]:
               "offres."), detail=True, add_label=_("Ajouter un sous-critère")),
         "tender.criteria[].subcriteria[].name": t(_("Sous-critère"), width=30),
         "tender.criteria[].subcriteria[].weight": t(_("Points"), width=8),
+        "tender.lots[].social_condition_exception": t(
+            _("Motif d’absence de condition sociale pour ce lot"),
+            _("À remplir si le marché atteint les seuils européens et que ce lot n’a pas de "
+              "condition d’exécution sociale ou relative à l’emploi : indiquez pourquoi."),
+            ((CCP, "L2112-2-1"),), kind=Kind.LONG_TEXT, detail=True),
         "tender.social_condition_exception": t(
             _("Motif d’absence de condition d’exécution sociale"),
             _("À remplir si le marché atteint les seuils européens sans comporter de condition "
@@ -738,6 +828,9 @@ def is_relevant(path: FieldPath, draft: Mapping[str, Any]) -> bool:
         return draft.get("kind") == DossierKind.CPO.value
     if pattern == "buyer.operating_expenditure_over_60m":
         return draft.get("kind") == DossierKind.TENDER.value
+    if pattern == "buyer.central_government_authority":
+        return (draft.get("kind") == DossierKind.TENDER.value
+                and get_in(draft, ("buyer", "kind")) == BuyerKind.STATE_PUBLIC_BODY.value)
     return True
 
 

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFont, QTextLayout, QTextOption
 from PySide6.QtWidgets import (
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -24,10 +36,57 @@ PATH_ROLE = Qt.ItemDataRole.UserRole
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+def wrapped_height(text: str, font: QFont, width: int) -> int:
+    """The height of `text` wrapped at `width`, laid out as Qt's item views lay it out."""
+    layout = QTextLayout(text.replace("\n", "\u2028"), font)  # as the item delegate does
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(option)
+    height = 0.0
+    layout.beginLayout()
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(max(width, 1))
+        line.setPosition(QPointF(0, height))
+        height += line.height()
+    layout.endLayout()
+    return math.ceil(height)
+
+
+def item_text_width(view: QListWidget, option: QStyleOptionViewItem) -> int:
+    """The width the style gives an item's text (icon and the style's own margins off)."""
+    style = view.style()
+    rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, view)
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+    return rect.width() - 2 * margin
+
+
+class WrappedItems(QStyledItemDelegate):
+    """Items as tall as their wrapped text at the list's width: no finding loses its reference."""
+
+    def __init__(self, view: QListWidget) -> None:
+        super().__init__(view)
+        self.view = view
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+                 ) -> QSize:
+        width = self.view.viewport().width() - 2 * self.view.spacing()
+        item = QStyleOptionViewItem(option)
+        self.initStyleOption(item, index)
+        item.rect = QRect(0, 0, width, 1_000_000)
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        text_height = wrapped_height(text, item.font, item_text_width(self.view, item))
+        icon = self.view.iconSize().height() if index.data(Qt.ItemDataRole.DecorationRole) else 0
+        return QSize(width, max(text_height, icon) + 6)
+
+
 class FindingsPanel(QWidget):
     """Findings grouped by severity, each with its article; activating one asks for its field."""
 
     field_requested = Signal(object)  # FieldPath
+    finding_requested = Signal(str, object)  # code, FieldPath
 
     def __init__(self, tr: Tr, describe: Callable[[FieldPath], str],
                  parent: QWidget | None = None) -> None:
@@ -47,6 +106,11 @@ class FindingsPanel(QWidget):
         self.list.setSpacing(2)
         self.list.setAccessibleName(_("Constats"))
         self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.list.setItemDelegate(WrappedItems(self.list))
         layout.addWidget(self.list, 1)
         hint = QLabel(_("Cliquez sur un constat pour aller au champ concerné."))
         hint.setWordWrap(True)
@@ -60,6 +124,8 @@ class FindingsPanel(QWidget):
         path = item.data(PATH_ROLE)
         if isinstance(path, str):
             self.field_requested.emit(parse_path(path))
+            code = item.data(CODE_ROLE)
+            self.finding_requested.emit(str(code or ""), parse_path(path))
 
     def _header(self, text: str) -> None:
         item = QListWidgetItem(text)

@@ -4,39 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from babel.numbers import format_decimal as babel_format_decimal
+
+from drafting_app.wording.values import NumberError, read_number
+
+__all__ = ["NumberError", "format_date", "format_datetime", "format_decimal", "parse_date",
+           "parse_datetime", "parse_decimal"]
 
 MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
 _DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _WORDS_DATE = re.compile(r"^(\d{1,2})(?:er)?\s+([a-zéû]+)\s+(\d{4})$")
 _TIME = re.compile(r"^(\d{1,2})\s*[:h]\s*(\d{2})?$")
-#: the most digits a number typed in a form may have
-MAX_DIGITS = 24
 
 
 def parse_decimal(text: str) -> Decimal | None:
-    """`12 500,00 €` → 12500.00; None for an empty text; ValueError when it is not a number."""
-    cleaned = _SPACES.sub("", text.strip()).removesuffix("€").removesuffix("%")
-    if not cleaned:
-        return None
-    if "," in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    if not re.fullmatch(r"-?\d+(\.\d*)?|-?\.\d+", cleaned):
-        raise ValueError(text)
-    if sum(c.isdigit() for c in cleaned) > MAX_DIGITS:
-        raise ValueError(text)  # no amount has that many digits (nor can it be computed)
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(text) from None
-    return value
+    """`12 500,00 €` → 12500.00, `30.000` → 30000; None for an empty text.
+
+    NumberError (a ValueError) when it is not a number, or could be read two ways (`30,000`):
+    the same rules as the command line and the dossier files (`wording.values.read_number`).
+    """
+    return read_number(text)
 
 
 def format_decimal(value: Decimal | int, places: int | None = None) -> str:
@@ -64,6 +57,19 @@ def parse_date(text: str) -> dt.date | None:
     else:
         raise ValueError(text)
     return dt.date(year, month, day)
+
+
+def impossible_date(text: str) -> bool:
+    """Whether `text` is written as a date but names a day that does not exist (31/02/2027)."""
+    cleaned = " ".join(text.strip().lower().split())
+    cleaned = re.split(r"\s+(?:à\s+)?(?=\d{1,2}\s*[:h])", cleaned, maxsplit=1)[0]
+    if not (_DATE.match(cleaned) or _ISO_DATE.match(cleaned) or _WORDS_DATE.match(cleaned)):
+        return False
+    try:
+        parse_date(cleaned)
+    except ValueError:
+        return True
+    return False
 
 
 def format_date(value: dt.date) -> str:

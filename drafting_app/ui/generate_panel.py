@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,17 @@ class GenerationError(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+
+
+def kept_edit(item: Generated) -> Path | None:
+    """Where generation kept the Word file the user had edited since it was written, if it did.
+
+    The core side (documents.generate, issue 11) keeps an edited file as « NOM (modifié le
+    …).docx » and says so in its result, as `Generated.kept_edit`; until it lands this reads
+    None and the documents step has nothing to report.
+    """
+    kept = getattr(item, "kept_edit", None)
+    return kept if isinstance(kept, Path) else None
 
 
 @dataclass(frozen=True)
@@ -99,7 +111,12 @@ class GeneratePanel(QWidget):
         self.dossier: Dossier | None = None
         self.blocking = 0
         self.missing = 0
+        self.warnings = 0
         self.written: Written | None = None
+        self.changed_since = False
+        self._shown_for: tuple[str, str] = ("", "")
+        self._listed_for: Dossier | None = None  # the dossier as it was when the list was made
+        self._generating: Dossier | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
@@ -120,6 +137,9 @@ class GeneratePanel(QWidget):
         folder_layout = QHBoxLayout(folder_box)
         self.folder = QLineEdit()
         self.folder.setAccessibleName(_("Dossier de destination"))
+        self.folder_chosen = False  # the user's own folder: it no longer follows the dossier
+        self.folder.textEdited.connect(self._folder_typed)
+        self.folder.editingFinished.connect(self.show_existing)
         self.choose = QPushButton(_("Choisir…"))
         self.choose.clicked.connect(self._choose_folder)
         folder_layout.addWidget(self.folder, 1)
@@ -146,6 +166,11 @@ class GeneratePanel(QWidget):
         results_layout = QVBoxLayout(results_box)
         self.results = QListWidget()
         self.results.setAccessibleName(_("Documents produits"))
+        self.results.setWordWrap(True)
+        self.results_note = QLabel()
+        self.results_note.setWordWrap(True)
+        self.results_note.setVisible(False)
+        results_layout.addWidget(self.results_note)
         self.results.itemActivated.connect(lambda _item: self.open_document())
         results_layout.addWidget(self.results)
         open_row = QHBoxLayout()
@@ -157,6 +182,12 @@ class GeneratePanel(QWidget):
         open_row.addWidget(self.open_document_button)
         open_row.addStretch(1)
         results_layout.addLayout(open_row)
+        self.open_problem = QLabel()
+        self.open_problem.setWordWrap(True)
+        self.open_problem.setStyleSheet("color: #a4000f;")
+        self.open_problem.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_problem.setVisible(False)
+        results_layout.addWidget(self.open_problem)
         self.results_box = results_box
         results_box.setVisible(False)
         layout.addWidget(results_box)
@@ -188,11 +219,16 @@ class GeneratePanel(QWidget):
         else:
             self.unchecked.add(piece)
 
-    def set_dossier(self, dossier: Dossier | None, blocking: int, missing: int) -> None:
+    def set_dossier(self, dossier: Dossier | None, blocking: int, missing: int,
+                    warnings: int = 0) -> None:
         """The dossier as last analysed: complete or not, with its blocking findings."""
+        if self._listed_for is not None and dossier != self._listed_for \
+                and self.results.count():
+            self.changed_since = True
         self.dossier = dossier
         self.blocking = blocking
         self.missing = missing
+        self.warnings = warnings
         if dossier is not None:
             counts: dict[str, tuple[str, int]] = {}
             try:
@@ -206,11 +242,90 @@ class GeneratePanel(QWidget):
                 self._fill_pieces([(piece, title, lots)
                                    for piece, (title, lots) in counts.items()])
         self._update_state()
+        if dossier is not None and self._shown_for != (self.folder.text(), dossier.reference):
+            self.show_existing()
+        self._note_results()
 
     def set_default_folder(self, folder: Path) -> None:
-        """Suggest a folder unless the user already chose one."""
-        if not self.folder.text().strip():
+        """Where the documents go: next to the dossier, until the user chooses a folder."""
+        if not self.folder_chosen or not self.folder.text().strip():
             self.folder.setText(str(folder))
+            self.show_existing()
+
+    def _folder_typed(self, _text: str) -> None:
+        self.folder_chosen = True
+
+    def expected_files(self) -> list[tuple[str, Path]]:
+        """(title, path) of the Word files this dossier's generation writes in the folder."""
+        from drafting_app.documents.generate import file_stem
+
+        folder = self.folder.text().strip()
+        if self.dossier is None or not folder:
+            return []
+        try:
+            planned = self.core.renderer.documents(self.dossier)
+        except RenderError:
+            return []
+        out = []
+        for skeleton, lot in planned:
+            title = french_typography(skeleton.meta.title)
+            if lot is not None:
+                title = self._("{title}, lot {n}").format(title=title, n=lot.number)
+            stem = file_stem(skeleton.meta.filename, self.dossier, lot)
+            out.append((title, Path(folder).expanduser() / f"{stem}.docx"))
+        return out
+
+    def show_existing(self) -> None:
+        """The documents of this dossier already in the folder (written by an earlier run)."""
+        _ = self._
+        if self.progress.isVisible():
+            return
+        found = [(title, path) for title, path in self.expected_files() if path.is_file()]
+        self._shown_for = (self.folder.text(), self.dossier.reference if self.dossier else "")
+        if self.written is not None and self.written.files and all(
+                item.path.parent == self._out_dir() for item in self.written.files):
+            return  # the list shows this session's generation, in this folder
+        self.written = None
+        self.results.clear()
+        for title, path in found:
+            stamp = dt.datetime.fromtimestamp(path.stat().st_mtime)
+            entry = QListWidgetItem(_("{title} — {name} (écrit le {day} à {time})").format(
+                title=title, name=path.name, day=stamp.strftime("%d/%m/%Y"),
+                time=stamp.strftime("%H:%M")))
+            entry.setData(PATH_ROLE, str(path))
+            entry.setToolTip(str(path))
+            self.results.addItem(entry)
+        self._fit_results()
+        if found:
+            self.results.setCurrentRow(0)
+            self.progress_label.setText(_("{n} document(s) de ce dossier déjà dans {folder}.")
+                                        .format(n=len(found), folder=self.folder.text()))
+        else:
+            self.progress_label.setText("")
+        self.results_box.setVisible(bool(found))
+        self.changed_since = False
+        self._listed_for = self.dossier
+        self._note_results()
+
+    def _fit_results(self) -> None:
+        """The list as tall as its documents: the buttons and messages stay right below it."""
+        rows = sum(self.results.sizeHintForRow(i) for i in range(self.results.count()))
+        self.results.setFixedHeight(max(rows, self.results.fontMetrics().height() * 3)
+                                    + 2 * self.results.frameWidth() + 8)
+
+    def _out_dir(self) -> Path:
+        return Path(self.folder.text().strip()).expanduser()
+
+    def _note_results(self) -> None:
+        _ = self._
+        if self.changed_since and self.results.count():
+            self.results_note.setText(_("Le dossier a changé depuis que ces documents ont été "
+                                        "écrits : générez-les à nouveau pour les mettre à "
+                                        "jour."))
+            self.results_note.setStyleSheet("color: #7a4a00;")
+            self.results_note.setVisible(True)
+        elif not self.results_note.property("kept"):
+            self.results_note.setVisible(False)
 
     def _update_state(self) -> None:
         _ = self._
@@ -223,6 +338,10 @@ class GeneratePanel(QWidget):
             self.state.setText(_("Le dossier a {n} point(s) bloquant(s) : vous pouvez produire "
                                  "les documents pour relecture, mais corrigez-les avant "
                                  "publication.").format(n=self.blocking))
+        elif self.warnings:
+            self.state.setText(_("Aucun point bloquant, mais {n} point(s) d’attention à "
+                                 "relire dans les constats avant publication.").format(
+                                     n=self.warnings))
         else:
             self.state.setText(_("Le dossier est complet."))
         self.no_pieces.setVisible(self.pieces.count() == 0)
@@ -234,6 +353,8 @@ class GeneratePanel(QWidget):
                                                   self.folder.text())
         if chosen:
             self.folder.setText(chosen)
+            self.folder_chosen = True
+            self.show_existing()
 
     def chosen_pieces(self) -> list[str]:
         """The ids of the ticked pieces."""
@@ -261,11 +382,13 @@ class GeneratePanel(QWidget):
                                     _("Choisissez le dossier où écrire les documents."))
             return
         out_dir = Path(folder).expanduser()
+        self._generating = dossier
         self.progress.setRange(0, len(pieces))
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.progress_label.setText(_("Préparation…"))
         self.results_box.setVisible(False)
+        self.open_problem.setVisible(False)
         self._update_state()
         core = self.core
         self.worker.submit(
@@ -280,13 +403,26 @@ class GeneratePanel(QWidget):
     def _done(self, written: Written) -> None:
         _ = self._
         self.written = written
+        self._listed_for = self._generating
+        self.changed_since = self._generating != self.dossier
         self.progress.setVisible(False)
         self.results.clear()
+        kept_lines = []
         for item in written.files:
-            entry = QListWidgetItem(f"{item.title} — {item.path.name}")
+            text = f"{item.title} — {item.path.name}"
+            kept = kept_edit(item)
+            if kept is not None:
+                text += "\n" + _("Votre version modifiée est gardée sous « {name} ».").format(
+                    name=kept.name)
+                kept_lines.append(_("« {name} » avait été modifié depuis sa production : "
+                                    "votre version est gardée sous « {kept} », à côté du "
+                                    "nouveau document.").format(name=item.path.name,
+                                                                  kept=kept.name))
+            entry = QListWidgetItem(text)
             entry.setData(PATH_ROLE, str(item.path))
             entry.setToolTip(str(item.path))
             self.results.addItem(entry)
+        self._fit_results()
         if self.results.count():
             self.results.setCurrentRow(0)
         text = _("{n} document(s) écrit(s) dans {folder}.").format(
@@ -294,6 +430,11 @@ class GeneratePanel(QWidget):
         if written.notes:
             text += "\n" + "\n".join(written.notes)
         self.progress_label.setText(text)
+        self.results_note.setProperty("kept", bool(kept_lines))
+        self.results_note.setText("\n".join(f"⚠ {line}" for line in kept_lines))
+        self.results_note.setStyleSheet("color: #7a4a00;")
+        self.results_note.setVisible(bool(kept_lines))
+        self.open_problem.setVisible(False)
         self.results_box.setVisible(True)
         self._update_state()
         self.open_document_button.setFocus()
@@ -312,13 +453,31 @@ class GeneratePanel(QWidget):
                             _("Les documents n’ont pas pu être produits :") + "\n" + details)
 
     def open_folder(self) -> None:
-        """Open the destination folder in the file manager."""
+        """Open the destination folder in the file manager (saying so when none is found)."""
+        _ = self._
         folder = self.folder.text().strip()
-        if folder:
-            self.open_url(QUrl.fromLocalFile(str(Path(folder).expanduser())))
+        if folder and not self.open_url(QUrl.fromLocalFile(str(self._out_dir()))):
+            self._cannot_open(_("Aucun gestionnaire de fichiers n’a pu ouvrir le dossier "
+                                "{path} : ouvrez-le vous-même, le chemin est sélectionnable "
+                                "ici.").format(path=self._out_dir()))
 
     def open_document(self) -> None:
-        """Open the selected document with the system's default application."""
+        """Open the selected document with the system's application (saying so when none)."""
+        _ = self._
         item = self.results.currentItem()
-        if item is not None:
-            self.open_url(QUrl.fromLocalFile(str(item.data(PATH_ROLE))))
+        if item is None:
+            return
+        path = Path(str(item.data(PATH_ROLE)))
+        if not path.is_file():
+            self._cannot_open(_("Le document {path} n’existe plus : générez les documents à "
+                                "nouveau.").format(path=path))
+        elif not self.open_url(QUrl.fromLocalFile(str(path))):
+            self._cannot_open(_("Aucune application n’ouvre les fichiers Word sur ce poste : "
+                                "installez LibreOffice ou Microsoft Word, ou ouvrez le fichier "
+                                "depuis un autre poste. Il est ici : {path}").format(path=path))
+        else:
+            self.open_problem.setVisible(False)
+
+    def _cannot_open(self, text: str) -> None:
+        self.open_problem.setText(f"⚠ {text}")
+        self.open_problem.setVisible(True)

@@ -23,11 +23,41 @@ def ui_translation(language: str = "fr") -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, locale_dir(), languages=[language], fallback=True)
 
 
+#: Qt strings that the French catalogue shipped with PySide6 6.11 lacks: the file dialog's
+#: « Look in » and « Files of type » gained an accelerator (&) and lost their translation.
+QT_COMPLEMENT: dict[tuple[str, str], str] = {
+    ("QFileDialog", "&Look in:"): "&Regarder dans\u00a0:",
+    ("QFileDialog", "Files of &type:"): "&Types de fichiers\u00a0:",
+    ("QAbstractFileIconProvider", "Drive"): "Lecteur",
+    ("QAbstractFileIconProvider", "Folder"): "Dossier",
+    ("QMimeType", "TOML document"): "document TOML",  # clause files; the system has no French
+}
+
+
+class QtComplement(QTranslator):
+    """The few Qt strings `qtbase_fr` does not translate; asked only when it has nothing."""
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None,
+                  n: int = -1) -> str | None:
+        # None is Qt's null string: « not here, ask the next catalogue » ("" would blank it)
+        return QT_COMPLEMENT.get((context, source))
+
+    def isEmpty(self) -> bool:
+        return False
+
+
+def qt_translations_dir() -> Path:
+    """Where the PySide6 wheel keeps Qt's catalogues (`qtbase_fr.qm`)."""
+    return Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+
+
 def install_qt_french(app: QApplication) -> list[QTranslator]:
     """Load Qt's own French catalogue so that its buttons and dialogs speak French."""
     QLocale.setDefault(QLocale("fr_FR"))
-    translators = []
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    complement = QtComplement(app)
+    app.installTranslator(complement)  # installed first: asked after Qt's own catalogues
+    translators: list[QTranslator] = [complement]
+    folder = str(qt_translations_dir())
     for name in ("qtbase_fr", "qt_fr"):
         translator = QTranslator(app)
         if translator.load(name, folder):

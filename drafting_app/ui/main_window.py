@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -25,7 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from drafting_app.ui.dialogs import Recovery, RecoveryDialog, Unsaved, UnsavedChangesDialog
+from drafting_app.ui.dialogs import (
+    Recovery,
+    RecoveryDialog,
+    SettingsDialog,
+    Unsaved,
+    UnsavedChangesDialog,
+)
 from drafting_app.ui.i18n import Tr
 from drafting_app.ui.start_screen import StartScreen, examples_folder, find_examples
 from drafting_app.ui.user_data import Autosave, RecentFiles, default_documents_dir
@@ -35,18 +42,39 @@ if TYPE_CHECKING:
     from drafting_app.ui.clause_browser import ClauseBrowser
     from drafting_app.ui.core import Core
     from drafting_app.ui.dossier_editor import DossierEditor
+    from drafting_app.ui.followup_screen import FollowupScreen
     from drafting_app.ui.review_screen import ReviewScreen
+    from drafting_app.ui.settings import Settings
 
 AUTOSAVE_INTERVAL_MS = 60_000
 
 
-def _load_core(library_dir: Path | None, _report: Report) -> Core:
-    """Runs on the worker: the core, then the heavy imports the first generation needs."""
-    from drafting_app.ui.core import load_core, warm_up
+@dataclass(frozen=True)
+class Started:
+    """What the worker loads once the window shows: the settings, then the core."""
 
-    core = load_core(library_dir)
+    core: Core
+    settings: Settings
+    settings_problem: str | None
+
+
+def _start(library_dir: Path | None, data_dir: Path, _report: Report) -> Started:
+    """Runs on the worker: settings, the core, then the heavy imports of the first generation."""
+    from drafting_app.ui.core import warm_up
+    from drafting_app.ui.settings import load_settings
+
+    settings, problem = load_settings(data_dir)
+    core = _load_core(library_dir, settings, _report)
     warm_up()
-    return core
+    return Started(core, settings, problem)
+
+
+def _load_core(library_dir: Path | None, settings: Settings, _report: Report) -> Core:
+    """The core with the user's clause folders (on the worker, or on this thread in tests)."""
+    from drafting_app.ui.core import load_core
+
+    return load_core(library_dir, organisation_dir=settings.organisation_dir,
+                     user_dir=settings.user_dir)
 
 
 class MainWindow(QMainWindow):
@@ -71,11 +99,17 @@ class MainWindow(QMainWindow):
         self.library_page: QWidget | None = None
         self.library_browser: ClauseBrowser | None = None
         self.review_screen: ReviewScreen | None = None
+        self.followup_screen: FollowupScreen | None = None
         self.path: Path | None = None
         self.dirty = False
         self._autosave_pending = False
+        self.data_dir = data_dir
         self.recent = RecentFiles(data_dir)
         self.autosave = Autosave(data_dir)
+        self._settings: Settings | None = None
+        self.settings_problem: str | None = None
+        self.library_stamp: frozenset[tuple[str, int]] = frozenset()
+        self._reloading = False
         self.offer_recovery_on_ready = True
 
         self.start = StartScreen(tr)
@@ -140,6 +174,9 @@ class MainWindow(QMainWindow):
         self.panel_action = self._action(_("Afficher ou masquer le &panneau latéral"),
                                          self.toggle_side_panel, "F8")
         self.review_action = self._action(_("Relecture &juridique…"), self.show_review)
+        self.followup_action = self._action(_("&Suivi des achats responsables (SPASER)…"),
+                                            self.show_followup)
+        self.settings_action = self._action(_("&Paramètres…"), self.edit_settings)
         about = self._action(_("À &propos de Clausier"), self.about)
         file_menu = self.menuBar().addMenu(_("&Fichier"))
         file_menu.addAction(self.new_action)
@@ -148,6 +185,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addMenu(self.recent_menu)
         file_menu.addAction(self.review_action)
+        file_menu.addAction(self.followup_action)
+        file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.save_action)
         file_menu.addAction(self.save_as_action)
@@ -194,14 +233,30 @@ class MainWindow(QMainWindow):
 
     def start_loading(self) -> None:
         """Load the core on the worker (the window is already shown)."""
-        self.worker.submit(lambda report: _load_core(self.library_dir, report),
-                           self.core_ready, self._core_failed)
+        library_dir, data_dir = self.library_dir, self.data_dir
+        self.worker.submit(lambda report: _start(library_dir, data_dir, report),
+                           self._started, self._core_failed)
+
+    def _started(self, started: Started) -> None:
+        self._settings, self.settings_problem = started.settings, started.settings_problem
+        self.core_ready(started.core)
+
+    @property
+    def settings(self) -> Settings:
+        """The user's settings (read from their data folder the first time)."""
+        if self._settings is None:
+            from drafting_app.ui.settings import load_settings
+
+            self._settings, self.settings_problem = load_settings(self.data_dir)
+        return self._settings
 
     def load_now(self) -> None:
         """Load the core on this thread (tests, scripts)."""
         from drafting_app.ui.core import load_core
 
-        self.core_ready(load_core(self.library_dir))
+        settings = self.settings
+        self.core_ready(load_core(self.library_dir, organisation_dir=settings.organisation_dir,
+                                  user_dir=settings.user_dir))
 
     def core_ready(self, core: Core) -> None:
         """The library is loaded: enable everything, then offer to recover a crashed session."""
@@ -209,7 +264,12 @@ class MainWindow(QMainWindow):
         self.core = core
         from drafting_app.review.shared import clean_after_crash  # leftovers of killed saves
 
-        clean_after_crash([core.library.root, self.autosave.folder.parent])
+        clean_after_crash([*(r for r in self._roots() if r is not None),
+                           self.autosave.folder.parent])
+        self.library_stamp = self._stamp()
+        if self.settings_problem:
+            QTimer.singleShot(0, lambda: self.statusBar().showMessage(
+                self.settings_problem or "", 20_000))
         if core.problems:
             message = _("La bibliothèque de clauses a {n} problème(s) : lancez « clausier "
                         "library check » pour le détail.").format(n=len(core.problems))
@@ -266,10 +326,110 @@ class MainWindow(QMainWindow):
         if self.review_screen is None:
             root = self.core.library.root if self.core is not None else (
                 self.library_dir or shipped_library())
-            self.review_screen = ReviewScreen(self._, root, parent=self)
+            self.review_screen = ReviewScreen(
+                self._, root, organisation_dir=self.settings.organisation_dir,
+                user_dir=self.settings.user_dir, parent=self)
+            if self.settings.reviewer and not self.review_screen.reviewer.text().strip():
+                self.review_screen.reviewer.setText(self.settings.reviewer)
+            self.review_screen.finished.connect(lambda _result: self.review_closed())
         self.review_screen.show()
         self.review_screen.raise_()
         self.review_screen.activateWindow()
+
+    def show_followup(self) -> None:
+        """The « Suivi » screen: a register's SPASER indicators and exports (its own window)."""
+        from platformdirs import user_cache_dir
+
+        from drafting_app.paths import shipped_library
+        from drafting_app.ui.followup_screen import FollowupScreen
+
+        if self.followup_screen is None:
+            root = self.core.library.root if self.core is not None else (
+                self.library_dir or shipped_library())
+            self.followup_screen = FollowupScreen(
+                self._, root, Path(user_cache_dir("clausier", appauthor=False)), parent=self)
+        self.followup_screen.show()
+        self.followup_screen.raise_()
+        self.followup_screen.activateWindow()
+
+    def review_closed(self) -> None:
+        """The review window closed: keep the reviewer's name, show the new statuses."""
+        screen = self.review_screen
+        if screen is not None:
+            name = screen.reviewer.text().strip()
+            if name and name != self.settings.reviewer:
+                self._store_settings(self.settings.model_copy(update={"reviewer": name}))
+        self.refresh_library()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if (event.type() == QEvent.Type.ActivationChange and self.isActiveWindow()
+                and self.review_screen is not None and self.review_screen.isVisible()):
+            self.refresh_library()  # back from the review window, still open
+
+    def _roots(self) -> list[Path | None]:
+        root = self.core.library.root if self.core is not None else self.library_dir
+        return [root, self.settings.organisation_dir, self.settings.user_dir]
+
+    def _stamp(self) -> frozenset[tuple[str, int]]:
+        from drafting_app.ui.core import library_stamp
+
+        return library_stamp(self._roots())
+
+    def refresh_library(self, force: bool = False) -> bool:
+        """Reload the library when its clause files changed (a review), then show it anew."""
+        if self.core is None or self._reloading:
+            return False
+        if not force and self._stamp() == self.library_stamp:
+            return False
+        self._reloading = True
+        settings, library_dir = self.settings, self.core.library.root
+        self.worker.submit(lambda report: _load_core(library_dir, settings, report),
+                           self._library_reloaded, self._library_reload_failed)
+        return True
+
+    def _library_reloaded(self, core: Core) -> None:
+        _ = self._
+        self._reloading = False
+        self.core = core
+        self.library_stamp = self._stamp()
+        if self.editor is not None:
+            self.editor.set_core(core)
+        if self.library_browser is not None:
+            self.library_browser.set_core(core)
+        self.statusBar().showMessage(_("Bibliothèque à jour : {n} clauses.").format(
+            n=len(core.library.clauses)), 10_000)
+
+    def _library_reload_failed(self, error: BaseException) -> None:
+        self._reloading = False
+        self.statusBar().showMessage(self._("La bibliothèque n’a pas pu être relue : {error}")
+                                     .format(error=error), 15_000)
+
+    def edit_settings(self) -> None:
+        """« Paramètres »: clause folders and reviewer's name; the library follows."""
+        chosen, accepted = SettingsDialog.edit(self, self.settings, self._)
+        if not accepted or chosen == self.settings:
+            return
+        folders_changed = (chosen.organisation_dir, chosen.user_dir) != (
+            self.settings.organisation_dir, self.settings.user_dir)
+        self._store_settings(chosen)
+        if folders_changed:
+            if self.review_screen is not None:
+                self.review_screen.close()
+                self.review_screen.deleteLater()
+                self.review_screen = None
+            self.refresh_library(force=True)
+
+    def _store_settings(self, settings: Settings) -> None:
+        from drafting_app.ui.settings import save_settings
+
+        _ = self._
+        self._settings = settings
+        try:
+            save_settings(self.data_dir, settings)
+        except OSError as exc:
+            self.statusBar().showMessage(_("Paramètres non enregistrés : {why}").format(
+                why=exc.strerror or exc), 15_000)
 
     def new_dossier(self, kind: str) -> None:
         """Start a new dossier of a kind (marche_public, convention_annuelle, cpo)."""
@@ -318,6 +478,7 @@ class MainWindow(QMainWindow):
         self.editor.generate_panel.set_default_folder(base / f"{name}_documents")
 
     def _changed(self) -> None:
+        self._suggest_folder()  # named after the reference or title as typed
         self.dirty = True
         self._autosave_pending = True
         self._update_title()
@@ -338,7 +499,7 @@ class MainWindow(QMainWindow):
         _ = self._
         if self.core is None or not self.maybe_save():
             return
-        start = str(self.path.parent if self.path else Path.home())
+        start = str(self._dossier_folder())
         chosen, _filter = QFileDialog.getOpenFileName(
             self, _("Ouvrir un dossier"), start,
             _("Dossiers Clausier (*.json);;Tous les fichiers (*)"))
@@ -383,6 +544,17 @@ class MainWindow(QMainWindow):
                 15_000)
         return True
 
+    def _dossier_folder(self) -> Path:
+        """Where dossiers are proposed: the current one's folder, else Documents/Clausier."""
+        if self.path is not None:
+            return self.path.parent
+        folder = default_documents_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return Path.home()
+        return folder
+
     def save(self) -> bool:
         """Save the dossier (Ctrl+S); asks for a file the first time."""
         if self.editor is None:
@@ -398,7 +570,7 @@ class MainWindow(QMainWindow):
         from drafting_app.documents.generate import slug
 
         _ = self._
-        suggested = self.path or (Path.home() / f"{slug(self.editor.title())}.json")
+        suggested = self.path or (self._dossier_folder() / f"{slug(self.editor.title())}.json")
         chosen, _filter = QFileDialog.getSaveFileName(
             self, _("Enregistrer le dossier"), str(suggested),
             _("Dossiers Clausier (*.json)"))
@@ -413,11 +585,16 @@ class MainWindow(QMainWindow):
         """Write the dossier atomically; an incomplete one is kept as it is, after asking."""
         from drafting_app.dossier.storage import save_dossier
         from drafting_app.files.atomic import atomic_write_bytes
-        from drafting_app.ui.draft import draft_json
+        from drafting_app.review.where_used import stamp_versions
+        from drafting_app.ui.draft import draft_json, stamp_draft_versions
 
         assert self.editor is not None
         _ = self._
         dossier, count = self.editor.validate_now()
+        if self.core is not None:  # the clause versions the dossier is drafted with (where-used)
+            stamp_draft_versions(self.editor.draft(), self.core.library)
+            if dossier is not None:
+                dossier = stamp_versions(dossier, self.core.library)
         try:
             if dossier is not None:
                 save_dossier(dossier, path)

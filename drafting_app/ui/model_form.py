@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -39,6 +40,7 @@ from drafting_app.ui.value_inputs import BoolEditor, Editor, make_editor
 
 ERROR_STYLE = "color: #a4000f;"
 HELP_STYLE = "color: #4a4a4a;"
+OK_STYLE = "color: #0b6b2b;"
 SCALAR_KINDS = frozenset({Kind.TEXT, Kind.INT, Kind.DECIMAL, Kind.MONEY, Kind.PERCENT, Kind.DATE,
                           Kind.DATETIME, Kind.BOOL, Kind.TRIBOOL, Kind.CHOICE, Kind.LIST})
 
@@ -235,6 +237,29 @@ class ModelForm(QWidget):
         for block_path, box, inner in self.blocks:
             if path[: len(block_path)] == block_path and not box.isHidden():
                 return inner.focus_path(path)
+        for row in self.rows:  # a whole group (`advisor`): its first field
+            if row.path[: len(path)] == path and not row.container.isHidden():
+                row.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+                return row.editor
+        for block_path, box, inner in self.blocks:
+            if block_path[: len(path)] == path and not box.isHidden():
+                return inner.focus_path(block_path)
+        return None
+
+    def invalid_inputs(self, _: Tr) -> list[tuple[FieldPath, Editor]]:
+        """The visible fields whose text cannot be read (`trente mille`, `31/02/2027`)."""
+        out = [(row.path, row.editor) for row in self.rows
+               if not row.container.isHidden() and row.editor.input_problem(_)]
+        for _path, box, inner in self.blocks:
+            if not box.isHidden():
+                out.extend(inner.invalid_inputs(_))
+        return out
+
+    def first_editor(self) -> Editor | None:
+        """The first visible field of the form (where Tab lands)."""
+        for row in self.rows:
+            if not row.container.isHidden():
+                return row.editor
         return None
 
     def field_paths(self) -> list[FieldPath]:
@@ -303,6 +328,7 @@ class TableEditor(QWidget):
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.setTabKeyNavigation(False)
         header = self.table.horizontalHeader()
         char = self.table.fontMetrics().averageCharWidth()
         for index, (_item, item_text) in enumerate(self.columns):
@@ -457,6 +483,13 @@ class TableEditor(QWidget):
     # ----------------------------------------------------------------------------- selection
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+                and not event.modifiers() & (Qt.KeyboardModifier.ControlModifier
+                                             | Qt.KeyboardModifier.AltModifier)):
+            forward = event.key() == Qt.Key.Key_Tab and not (
+                event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            return self._tab_from(watched, forward)
         if event.type() == QEvent.Type.FocusIn:
             for row, editors in enumerate(self.cells):
                 if any(editor.inner is watched for editor in editors):
@@ -467,6 +500,38 @@ class TableEditor(QWidget):
                         self._select(row)
                     break
         return False
+
+    def _tab_from(self, watched: QObject, forward: bool) -> bool:
+        """Tab goes to the next cell, then out of the table; Shift+Tab back, then before it."""
+        for row, editors in enumerate(self.cells):
+            for column, editor in enumerate(editors):
+                if editor.inner is not watched:
+                    continue
+                flat = row * len(editors) + column + (1 if forward else -1)
+                if 0 <= flat < len(self.cells) * len(editors):
+                    self.focus_cell(*divmod(flat, len(editors)))
+                elif forward:
+                    self.add_button.setFocus(Qt.FocusReason.TabFocusReason)
+                else:
+                    self._focus_before()
+                return True
+        return False
+
+    def _focus_before(self) -> None:
+        """The field before the table in the tab order (or the table's own buttons)."""
+        widget: QWidget | None = self.table
+        first = self.cells[0][0].inner if self.cells and self.cells[0] else None
+        seen = 0
+        while widget is not None and seen < 500:
+            widget = widget.previousInFocusChain()
+            seen += 1
+            if widget is None or widget is first:
+                break
+            if (not self.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled()
+                    and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+                widget.setFocus(Qt.FocusReason.BacktabFocusReason)
+                return
+        self.add_button.setFocus(Qt.FocusReason.BacktabFocusReason)
 
     def _select(self, row: int) -> None:
         if row == self.current and self.detail_form is not None:
@@ -492,6 +557,7 @@ class TableEditor(QWidget):
         self.detail_form = ModelForm(self.env, [((*self.path, row, s.name), s)
                                                 for s in self.details])
         self.detail_layout.addWidget(self.detail_form)
+        self.detail_form.show()  # at once, not at the next event loop turn: focus may follow
         self.detail_form.load()
         self.detail_form.show_problems(self.problems, self.touched)
         self.detail_box.setVisible(True)
@@ -557,6 +623,17 @@ class TableEditor(QWidget):
                 if found is not None:
                     return found
         return self.focus_cell(row, 0)
+
+    def invalid_inputs(self, _: Tr) -> list[tuple[FieldPath, Editor]]:
+        """The cells (and detail fields of the row shown) whose text cannot be read."""
+        out = []
+        for row, editors in enumerate(self.cells):
+            for (item, _text), editor in zip(self.columns, editors, strict=True):
+                if editor.input_problem(_):
+                    out.append(((*self.path, row, item.name), editor))
+        if self.detail_form is not None:
+            out.extend(self.detail_form.invalid_inputs(_))
+        return out
 
     def field_paths(self) -> list[FieldPath]:
         """The table as one path."""

@@ -1,15 +1,17 @@
-"""The legal review screen: filter clauses, read their history, decide, compare versions."""
+"""The legal review screen: filter clauses, read their wording and history, decide, compare."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -30,10 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from drafting_app.documents.blocks import Block, Heading, ListItem, Paragraph, Table, plain_text
 from drafting_app.review.clause_files import ReviewError, read_clause_files
 from drafting_app.review.diff import Comparison, Segment, compare_clause, unwrap
 from drafting_app.review.history import TRANSITIONS, record_review
 from drafting_app.review.layers import Layer, LayeredLibrary, LayerKind, load_layers
+from drafting_app.review.readable import pieces, readable_wording
 from drafting_app.review.shared import SaveOutcome, list_conflicts
 from drafting_app.review.versions import ClauseVersion, list_versions
 from drafting_app.ui.field_specs import category_labels, humanise
@@ -44,6 +48,7 @@ from drafting_app.wording.markup import french_typography
 from drafting_app.wording.model import ClauseStatus
 from drafting_app.wording.render import Formats, make_environment
 from drafting_app.wording.search import fold
+from drafting_app.wording.thresholds import threshold_labels_of
 
 CLAUSE_ID_ROLE = Qt.ItemDataRole.UserRole
 ALL = "__all__"
@@ -51,6 +56,8 @@ S = ClauseStatus
 INSERT_STYLE = "color: #0b6b2b; background-color: #e3f6e8; text-decoration: underline;"
 DELETE_STYLE = "color: #a4000f; background-color: #fde7e9; text-decoration: line-through;"
 OK_STYLE = "color: #0b6b2b;"
+VALUE_STYLE = "background-color: #fff176; font-weight: bold;"
+NOTE_STYLE = "color: #1f4e79; background-color: #deeaf6; font-style: italic;"
 
 
 @dataclass
@@ -102,11 +109,54 @@ class ConfirmBatchDialog(QMessageBox):
         return QMessageBox.StandardButton(dialog.exec()) == QMessageBox.StandardButton.Yes
 
 
+def marked_html(text: str, state: str = "text") -> str:
+    """Readable wording as HTML: placeholders highlighted in yellow, notes in blue italics."""
+    out = []
+    for piece, kind in pieces(text, state)[0]:
+        escaped = html.escape(piece)
+        if kind == "value":
+            out.append(f"<span style='{VALUE_STYLE}'>{escaped}</span>")
+        elif kind == "note":
+            out.append(f"<span style='{NOTE_STYLE}'>{escaped}</span>")
+        else:
+            out.append(escaped)
+    return "".join(out)
+
+
+def wording_html(blocks: Sequence[Block]) -> str:
+    """A clause's readable wording as HTML paragraphs, lists and tables."""
+    parts = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            parts.append(f"<p><b>{marked_html(plain_text(block.runs))}</b></p>")
+        elif isinstance(block, Paragraph):
+            style = f" style='{HELP_STYLE}'" if block.style == "note" else ""
+            parts.append(f"<p{style}>{marked_html(plain_text(block.runs))}</p>")
+        elif isinstance(block, ListItem):
+            indent = 18 * (block.level + 1)
+            parts.append(f"<p style='margin-left: {indent}px'>• "
+                         f"{marked_html(plain_text(block.runs))}</p>")
+        elif isinstance(block, Table):
+            rows = "".join(
+                "<tr>" + "".join(f"<td>{marked_html(plain_text(cell))}</td>" for cell in row)
+                + "</tr>" for row in (block.header, *block.rows))
+            parts.append(f"<table cellspacing='0' cellpadding='3' border='1'>{rows}</table>")
+    return "".join(parts)
+
+
 def segments_html(segments: Sequence[Segment]) -> str:
     """Word-level segments as HTML: insertions green underlined, deletions red struck."""
     out = []
+    old_state = new_state = "text"
     for segment in segments:
-        text = html.escape(segment.text)
+        if segment.kind == "delete":
+            text = marked_html(segment.text, old_state)
+            old_state = pieces(segment.text, old_state)[1]
+        else:
+            text = marked_html(segment.text, new_state)
+            new_state = pieces(segment.text, new_state)[1]
+            if segment.kind == "equal":
+                old_state = new_state
         if segment.kind == "insert":
             out.append(f"<span style='{INSERT_STYLE}'>{text}</span>")
         elif segment.kind == "delete":
@@ -129,11 +179,19 @@ def comparison_html(comparison: Comparison, _: Tr) -> str:
             continue
         parts.append(f"<h3>{html.escape(section.title)}</h3>")
         for change in section.changes:
+            heading = re.match(r"#+ ", change.old or change.new or "")
             if change.kind == "equal":
                 if change.old and change.old.strip():
-                    parts.append(f"<p style='{HELP_STYLE}'>{html.escape(change.old)}</p>")
+                    line = marked_html(change.old[heading.end():] if heading else change.old)
+                    line = f"<b>{line}</b>" if heading else line
+                    parts.append(f"<p style='{HELP_STYLE}'>{line}</p>")
             else:
-                parts.append(f"<p>{segments_html(change.segments) or '&nbsp;'}</p>")
+                segments = list(change.segments)
+                if heading and segments and segments[0].kind == "equal" \
+                        and segments[0].text.startswith(heading.group(0)):
+                    segments[0] = Segment("equal", segments[0].text[heading.end():])
+                line = segments_html(segments) or "&nbsp;"
+                parts.append(f"<p>{f'<b>{line}</b>' if heading else line}</p>")
     return "".join(parts)
 
 
@@ -219,6 +277,10 @@ class ReviewScreen(QDialog):
         pick.addWidget(QLabel(_("à la version")))
         pick.addWidget(self.new_version)
         pick.addStretch(1)
+        self.renderings = QCheckBox(_("Comparer aussi l’exemple rédigé"))
+        self.renderings.setToolTip(_("Compare aussi la clause rédigée avec ses valeurs "
+                                     "d’exemple, dans chacune des deux versions"))
+        pick.addWidget(self.renderings)
         legend = QLabel(_("<span style='{ins}'>ajouté</span> · <span style='{dele}'>supprimé"
                           "</span>").format(ins=INSERT_STYLE, dele=DELETE_STYLE))
         pick.addWidget(legend)
@@ -286,6 +348,7 @@ class ReviewScreen(QDialog):
         self.list.currentItemChanged.connect(lambda item, _old: self._selected(item))
         self.old_version.currentIndexChanged.connect(lambda _i: self.show_comparison())
         self.new_version.currentIndexChanged.connect(lambda _i: self.show_comparison())
+        self.renderings.toggled.connect(lambda _on: self.show_comparison())
         self.batch_button.clicked.connect(lambda _checked=False: self.validate_listed())
         self._show_problems()
         self.refresh()
@@ -437,7 +500,9 @@ class ReviewScreen(QDialog):
             f"<h3>{html.escape(_('Note à l’acheteur'))}</h3>{note}"
             f"<h3>{html.escape(_('Historique des relectures'))}</h3>{history}"
             f"<h3>{html.escape(_('Texte de la clause'))}</h3>"
-            f"<pre style='white-space: pre-wrap'>{html.escape(clause.text)}</pre>")
+            + wording_html(readable_wording(
+                meta, clause.text, self.env,
+                thresholds=threshold_labels_of(clause.folder.parent.parent)).blocks))
 
     # ----------------------------------------------------------------------------- versions
 
@@ -475,7 +540,9 @@ class ReviewScreen(QDialog):
             return
         old, new = self.old_version.currentData(), self.new_version.currentData()
         try:
-            comparison = compare_clause(self.clause.folder, int(old), int(new))
+            comparison = compare_clause(
+                self.clause.folder, int(old), int(new),
+                self.layered.library if self.renderings.isChecked() else None)
         except ReviewError as exc:
             self.diff.setHtml("".join(f"<p style='{ERROR_STYLE}'>{html.escape(p)}</p>"
                                       for p in exc.problems))

@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QCommandLinkButton,
     QGridLayout,
@@ -116,8 +116,13 @@ class StartScreen(QWidget):
         self.recent_empty.setWordWrap(True)
         recent_layout.addWidget(self.recent)
         recent_layout.addWidget(self.recent_empty)
-        self.recent.itemActivated.connect(
+        self.recent.itemClicked.connect(
             lambda item: self.path_requested.emit(Path(str(item.data(PATH_ROLE)))))
+        self.recent.installEventFilter(self)
+        recent_hint = QLabel(_("Un clic (ou Entrée) ouvre le dossier."))
+        recent_hint.setStyleSheet("color: #4a4a4a;")
+        recent_layout.addWidget(recent_hint)
+        self.recent_hint = recent_hint
 
         examples_box = QGroupBox(_("Exemples à explorer"))
         examples_layout = QVBoxLayout(examples_box)
@@ -125,13 +130,14 @@ class StartScreen(QWidget):
         self.examples.setAccessibleName(_("Exemples"))
         self.examples.setWordWrap(True)
         examples_layout.addWidget(self.examples)
-        hint = QLabel(_("Un exemple s’ouvre comme un nouveau dossier : vos modifications ne "
-                        "touchent pas le fichier d’origine."))
+        hint = QLabel(_("Un clic (ou Entrée) ouvre l’exemple comme un nouveau dossier : vos "
+                        "modifications ne touchent pas le fichier d’origine."))
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #4a4a4a;")
         examples_layout.addWidget(hint)
-        self.examples.itemActivated.connect(
+        self.examples.itemClicked.connect(
             lambda item: self.example_requested.emit(Path(str(item.data(PATH_ROLE)))))
+        self.examples.installEventFilter(self)
 
         self.status = QLabel(_("Chargement de la bibliothèque de clauses…"))
         self.status.setStyleSheet("color: #4a4a4a;")
@@ -166,6 +172,20 @@ class StartScreen(QWidget):
         layout.addWidget(scroll)
         self.set_ready(False)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter (or Return) on a recent dossier or an example opens it, as a click does."""
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and watched in (self.recent, self.examples)):
+            assert isinstance(watched, QListWidget)
+            item = watched.currentItem()
+            if item is not None:
+                signal = self.path_requested if watched is self.recent \
+                    else self.example_requested
+                signal.emit(Path(str(item.data(PATH_ROLE))))
+                return True
+        return False
+
     def set_ready(self, ready: bool, message: str = "") -> None:
         """Enable the buttons once the library is loaded."""
         for button in self.new_buttons.values():
@@ -186,6 +206,7 @@ class StartScreen(QWidget):
             item.setToolTip(str(path))
             self.recent.addItem(item)
         self.recent.setVisible(bool(paths))
+        self.recent_hint.setVisible(bool(paths))
         self.recent_empty.setVisible(not paths)
 
     def set_examples(self, examples: list[Example]) -> None:

@@ -31,9 +31,11 @@ from PySide6.QtWidgets import (
 
 from drafting_app.ui.field_specs import FieldSpec, Kind
 from drafting_app.ui.french_input import (
+    NumberError,
     format_date,
     format_datetime,
     format_decimal,
+    impossible_date,
     parse_date,
     parse_datetime,
     parse_decimal,
@@ -230,7 +232,9 @@ class NumberEditor(Editor):
     def input_problem(self, _: Tr) -> str | None:
         try:
             number = self._parsed()
-        except ValueError:
+        except NumberError as exc:
+            if exc.ambiguous:
+                return exc.message
             return _("un nombre est attendu, par exemple {example}").format(
                 example=self._example())
         if number is not None and self.kind is Kind.INT and number != int(number):
@@ -335,9 +339,12 @@ class DateEditor(Editor):
         try:
             self._parsed()
         except ValueError:
+            if impossible_date(self.line.text()):
+                return _("date invalide : ce jour n’existe pas (jj/mm/aaaa)")
             if self.with_time:
-                return _("date et heure attendues, par exemple 15/01/2027 12:00")
-            return _("une date est attendue, par exemple 23/11/2026")
+                return _("date et heure attendues (jj/mm/aaaa hh:mm), par exemple "
+                         "15/01/2027 12:00")
+            return _("une date est attendue (jj/mm/aaaa), par exemple 23/11/2026")
         return None
 
 
@@ -447,9 +454,15 @@ class ListEditor(Editor):
         for item in self._items():
             try:
                 parse_decimal(item)
-            except ValueError:
-                return _("« {item} » n’est pas un nombre").format(item=item)
+            except NumberError as exc:
+                return exc.message if exc.ambiguous else _(
+                    "« {item} » n’est pas un nombre").format(item=item)
         return None
+
+
+def empty_choice(_: Tr) -> str:
+    """The entry of a list that means « nothing chosen »: worded the same in every list."""
+    return _("— non renseigné —")
 
 
 def make_editor(
@@ -474,17 +487,12 @@ def make_editor(
     if kind is Kind.BOOL:
         return BoolEditor("" if in_table else label)
     if kind is Kind.TRIBOOL:
-        return ChoiceEditor([(_("Oui"), True), (_("Non"), False)], _("— sans réponse —"))
+        return ChoiceEditor([(_("Oui"), True), (_("Non"), False)], empty_choice(_))
     if kind is Kind.CHOICE:
         options = [(choice_label(c), c.value if hasattr(c, "value") else c) for c in spec.choices]
         if len(options) <= 1 and not spec.optional:
             return None  # a constant (schema_version)
-        empty: str | None = None
-        if spec.optional:
-            empty = _("— aucun —")
-        elif spec.required:
-            empty = _("— choisir —")
-        return ChoiceEditor(options, empty)
+        return ChoiceEditor(options, empty_choice(_) if spec.optional or spec.required else None)
     if kind is Kind.LIST:
         return ListEditor(spec.item_kind or Kind.TEXT, placeholder)
     return None

@@ -41,13 +41,16 @@ DOCUMENT_META = "document.toml"
 REFERENCES_FILE = "legal/references.toml"
 
 #: names every clause may use without declaring them (the dossier, and the clause's lots)
-CLAUSE_CONTEXT = frozenset({"dossier", "buyer", "tender", "subsidy", "lots"})
+CLAUSE_CONTEXT = frozenset({"dossier", "buyer", "tender", "subsidy", "lots", "facts"})
 #: names every document skeleton may use
-DOCUMENT_CONTEXT = frozenset({"dossier", "buyer", "tender", "subsidy", "document"})
+DOCUMENT_CONTEXT = frozenset({"dossier", "buyer", "tender", "subsidy", "document", "facts"})
+#: the part of a piece where the clauses it always prints (`standard_clause`) are placed
+STANDARD_PART = "standard"
 #: functions the renderer provides to every template
 TEMPLATE_FUNCTIONS = frozenset(
-    {"clauses", "has_clause", "has_clauses", "insertion_hours", "chosen_clause_ids",
-     "derogations", "current_lot", "pieces", "has_piece", "subsidy_years", "subsidy_total"}
+    {"clauses", "has_clause", "has_clauses", "standard_clause", "clauses_also_in",
+     "insertion_hours", "range", "chosen_clause_ids", "derogations", "current_lot", "pieces",
+     "has_piece", "subsidy_years", "subsidy_total", "seuil"}
 )
 
 
@@ -430,6 +433,8 @@ def check_references(
     problems = []
     for item in items:
         meta_path = item.folder / (CLAUSE_META if isinstance(item, Clause) else DOCUMENT_META)
+        if isinstance(item, Clause):
+            problems.extend(check_status(item, index))
         for position, reference in enumerate(item.meta.references):
             standing = index.status_of(reference.text, reference.article)
             if standing is ReferenceStatus.VERIFIED or (
@@ -452,6 +457,36 @@ def check_references(
     return problems
 
 
+def check_status(clause: Clause, index: ReferenceIndex) -> list[Problem]:
+    """A clause is « à vérifier » exactly when it says what is left to verify (`to_check`).
+
+    A reference marked « à vérifier » requires that status (see `check_references`); a clause
+    « à vérifier » whose references are all verified must name the unverified fact it rests on,
+    and a clause that names one cannot claim another status.
+    """
+    meta = clause.meta
+    open_point = meta.to_check.strip()
+    unverified = [r.label() for r in meta.references
+                  if index.status_of(r.text, r.article) is ReferenceStatus.TO_CHECK]
+    if meta.status is ClauseStatus.TO_CHECK and not open_point:
+        if unverified:
+            why = f"sa référence « {unverified[0]} » est à vérifier"
+        else:
+            why = "toutes ses références sont vérifiées"
+        message = (f"statut « à vérifier » sans point à vérifier ({why}) : dites dans "
+                   "to_check quel fait reste à établir, ou, s’il est établi, passez la clause "
+                   "« à valider »")
+    elif meta.status is not ClauseStatus.TO_CHECK and open_point:
+        message = (f"statut « {meta.status.value} » alors que to_check signale un point à "
+                   "vérifier : le statut doit être « à vérifier » tant que ce point est ouvert ; "
+                   "une fois le fait établi, videz to_check")
+    else:
+        return []
+    meta_path = clause.folder / CLAUSE_META
+    return [Problem(meta_path, locate(meta_path.read_text(encoding="utf-8"), ("status",)),
+                    message)]
+
+
 Slot = tuple[str, str]
 
 
@@ -468,6 +503,9 @@ def skeleton_slots(env: SandboxedEnvironment, skeletons: Iterable[Skeleton]) -> 
                     and len(call.args) >= 2
                     and all(isinstance(a, nodes.Const) for a in call.args[:2])):
                 slots.add((str(call.args[0].value), str(call.args[1].value)))  # type: ignore[attr-defined]
+            elif isinstance(call.node, nodes.Name) and call.node.name == "standard_clause":
+                # a clause the skeleton always prints goes in its piece's « standard » part
+                slots.add((skeleton.meta.piece.value, STANDARD_PART))
     return slots
 
 

@@ -32,6 +32,7 @@ class Piece(StrEnum):
     CCTP = "cctp"
     AVIS = "avis"
     ANNEXE_SOCIALE = "annexe_sociale"
+    STAFF = "personnel_repris"
     MEMOIRE = "memoire"
     CONVENTION = "convention"
     CPO = "cpo"
@@ -158,6 +159,8 @@ class ClauseMeta(Strict):
     placements: tuple[Placement, ...] = Field(min_length=1)
     references: tuple[LegalReference, ...] = ()
     no_reference_reason: str = ""
+    # what a legal service must still verify; filled exactly when the status is « à vérifier »
+    to_check: str = ""
     variables: tuple[Variable, ...] = ()
     note: NonEmpty
     summary: str = ""
@@ -209,6 +212,8 @@ class DocumentMeta(Strict):
     per_lot: bool = False
     # a Jinja expression: the piece exists only when it is true (empty: always)
     when: str = ""
+    # lines added under the title on the cover (procedure, deadline…), a small Jinja template
+    cover: str = ""
 
     @field_validator("title", "short_title")
     @classmethod

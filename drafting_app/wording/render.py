@@ -1,4 +1,9 @@
-"""Render clauses and document skeletons: sandboxed Jinja2, French filters, markup to blocks."""
+"""Render clauses and document skeletons: sandboxed Jinja2, French filters, markup to blocks.
+
+The module stays whole: the functions templates call (clauses, standard clauses, derogations…)
+close over one rendering's value table, dossier and lot, and splitting them from the renderer
+would only pass that state around.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import datetime as dt
 import re
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from pathlib import Path
@@ -19,12 +24,15 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from drafting_app.documents.blocks import Block, Document, DocumentInfo
+from drafting_app.documents.facts import Facts, resolve_facts
 from drafting_app.dossier.model import ChosenClause, Dossier, Lot
 from drafting_app.dossier.vocabulary import label_of
 from drafting_app.files.problems import Problem
 from drafting_app.wording.library import Clause, Library, Skeleton, prepare_source
 from drafting_app.wording.markup import (
     MAX_HEADING_LEVEL,
+    VALUE_CLOSE,
+    VALUE_OPEN,
     french_typography,
     parse_markup,
     value_token,
@@ -32,6 +40,7 @@ from drafting_app.wording.markup import (
 from drafting_app.wording.model import VALUE_LIMIT, DocumentMeta, Piece
 from drafting_app.wording.sandbox import LimitedEnvironment
 from drafting_app.wording.sandbox import explain as _explain
+from drafting_app.wording.thresholds import DatedData, threshold_reader
 from drafting_app.wording.values import coerce_values, with_dossier_defaults
 
 VALUES_KEY = "__clausier_values"
@@ -72,6 +81,12 @@ class Formats:
     def money(self, value: Any) -> str:
         """`12 500,00 €`."""
         return str(format_currency(_as_decimal(value), "EUR", locale=self.locale))
+
+    def euros(self, value: Any) -> str:
+        """A threshold in whole euros, as legal texts write it: `50 000 €` (cents only if any)."""
+        amount = _as_decimal(value)
+        decimals = 0 if amount == amount.to_integral_value() else 2
+        return f"{self.number(amount, decimals)}\u00a0€"
 
     def percent(self, value: Any) -> str:
         """A percentage given in percent (5 → `5 %`, 5.5 → `5,5 %`)."""
@@ -193,6 +208,7 @@ def make_environment(formats: Formats) -> SandboxedEnvironment:
     env.filters.update(
         {
             "money": formats.money,
+            "euros": formats.euros,
             "number": formats.number,
             "percent": formats.percent,
             "date_long": formats.date_long,
@@ -234,6 +250,21 @@ class Renderer:
         self.library = library
         self.env = env
         self._compiled: dict[Path, Any] = {}
+        self.legal_data = DatedData(library.root)  # the dated thresholds `seuil(id)` reads
+        self._facts: tuple[Dossier, Facts] | None = None
+
+    def facts(self, dossier: Dossier) -> Facts:
+        """The facts every piece of `dossier` prints (resolved once per dossier)."""
+        if self._facts is None or self._facts[0] is not dossier:
+            filters = self.env.filters
+            self._facts = (dossier, resolve_facts(self.library, dossier, filters["money"],
+                                                  filters["number"]))
+        return self._facts[1]
+
+    def _context(self, dossier: Dossier) -> dict[str, Any]:
+        context = _dossier_context(dossier)
+        context["facts"] = self.facts(dossier)
+        return context
 
     def _template(self, path: Path, source: str) -> Any:
         template = self._compiled.get(path)
@@ -265,8 +296,9 @@ class Renderer:
                     f"« {where}{p.name} » (clause « {clause.id} ») : {p.message}")
             for p in value_problems
         ]
-        context = _dossier_context(dossier)
+        context = self._context(dossier)
         context["lots"] = _clause_lots(dossier, chosen)
+        context["seuil"] = threshold_reader(self.legal_data, dossier)
         context.update(values)
         return context, problems
 
@@ -297,13 +329,28 @@ class Renderer:
         """A whole piece for a dossier, chosen clauses in their places (for one lot, if given)."""
         self.applies(skeleton, dossier)  # a wrong condition is reported even when rendering
         table: list[str] = []
-        context = _dossier_context(dossier)
+        context = self._context(dossier)
         context.update(self._functions(dossier, table, lot))
         context["document"] = skeleton.meta
         context[VALUES_KEY] = table
         markup = self._run(skeleton.text_path, skeleton.text, context)
         blocks = _parse(markup, table, skeleton.text_path)
-        return Document(document_info(skeleton, dossier, lot), blocks)
+        info = document_info(skeleton, dossier, lot)
+        if skeleton.meta.cover.strip():
+            lines = self._cover_lines(skeleton, context)
+            if lines:
+                info = replace(info, subtitle="\n".join((info.subtitle, *lines)))
+        return Document(info, blocks)
+
+    def _cover_lines(self, skeleton: Skeleton, context: dict[str, Any]) -> list[str]:
+        """The cover lines of a piece: its `cover` template, values written as they print."""
+        table: list[str] = []
+        context = {**context, VALUES_KEY: table}
+        path = skeleton.folder / DOCUMENT_FILE
+        text = self._run(path, skeleton.meta.cover, context)
+        text = re.sub(f"{VALUE_OPEN}(\\d+){VALUE_CLOSE}", lambda m: table[int(m.group(1))],
+                      french_typography(text))
+        return [line.strip() for line in text.splitlines() if line.strip()]
 
     def applies(self, skeleton: Skeleton, dossier: Dossier) -> bool:
         """Whether the piece exists for this dossier (its `when` condition, if any)."""
@@ -316,7 +363,7 @@ class Renderer:
         except TemplateError as exc:
             raise RenderError([Problem(path, _when_line(path), "condition « when » "
                                        f"incorrecte : {_explain(exc)}")]) from exc
-        context = _dossier_context(dossier)
+        context = self._context(dossier)
         functions = self._functions(dossier, [], None)
         for name in ("pieces", "has_piece"):  # a condition cannot depend on other pieces
             del functions[name]
@@ -369,9 +416,15 @@ class Renderer:
                     found.append((clause, applied))
             return found
 
-        def clauses(piece: str, part: str, level: int = 1) -> MarkupText:
+        def also_in(clause: Clause, other: str) -> bool:
+            return bool(other) and any(p.piece.value == other for p in clause.meta.placements)
+
+        def clauses(piece: str, part: str, level: int = 1, except_in: str = "") -> MarkupText:
+            """The clauses placed here; with `except_in`, not those that piece also prints."""
             chunks = []
             for clause, choice in placed(piece, part):
+                if also_in(clause, except_in):
+                    continue
                 body = self.clause_markup(clause, dossier, choice, table)
                 scope = "" if lot is not None else lot_scope(dossier, choice)
                 chunks.append(placed_markup(clause, body, level, scope).strip("\n"))
@@ -379,6 +432,29 @@ class Renderer:
 
         def has_clauses(piece: str, part: str) -> bool:
             return bool(placed(piece, part))
+
+        def clauses_also_in(piece: str, part: str, other: str) -> list[PlacedTitle]:
+            """The clauses placed here that `other` prints in full: their titles and scope."""
+            return [
+                PlacedTitle(french_typography(clause.meta.title),
+                            "" if lot is not None else lot_scope(dossier, choice))
+                for clause, choice in placed(piece, part) if also_in(clause, other)
+            ]
+
+        def standard_clause(clause_id: str, level: int = 1) -> MarkupText:
+            """A library clause the skeleton always prints: the buyer's values if chosen."""
+            clause = self.library.clause(clause_id)
+            if clause is None:
+                raise RenderError([Problem(self.library.root, None,
+                                           f"clause « {clause_id} » absente de la bibliothèque")])
+            choice = next((c for c in dossier.clauses if c.id == clause_id), None)
+            applied = for_this_lot(choice or ChosenClause(id=clause_id))
+            if applied is None:
+                return MarkupText("")
+            body = self.clause_markup(clause, dossier, applied, table)
+            scope = "" if lot is not None else lot_scope(dossier, applied)
+            text = placed_markup(clause, body, level, scope).strip("\n")
+            return MarkupText(text + "\n\n" if text else "")
 
         def has_clause(clause_id: str) -> bool:
             return any(
@@ -425,6 +501,8 @@ class Renderer:
         return {
             "clauses": clauses,
             "has_clauses": has_clauses,
+            "standard_clause": standard_clause,
+            "clauses_also_in": clauses_also_in,
             "has_clause": has_clause,
             "chosen_clause_ids": chosen_clause_ids,
             "derogations": derogations,
@@ -433,6 +511,7 @@ class Renderer:
             "has_piece": has_piece,
             "subsidy_years": subsidy_years,
             "subsidy_total": subsidy_total,
+            "seuil": threshold_reader(self.legal_data, dossier),
         }
 
 
@@ -450,6 +529,14 @@ class PieceInfo:
         """The piece described by a skeleton's metadata."""
         return cls(meta.piece.value, french_typography(meta.title),
                    french_typography(meta.short_title), meta.per_lot)
+
+
+@dataclass(frozen=True)
+class PlacedTitle:
+    """A clause as another piece refers to it: its title and the lots it binds."""
+
+    title: str
+    scope: str
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -12,6 +13,8 @@ from drafting_app.wording.model import VALUE_LIMIT, Variable, VariableType
 
 NUMERIC = {VariableType.INTEGER, VariableType.DECIMAL, VariableType.MONEY, VariableType.PERCENT}
 
+#: the most digits a number typed by a user may have
+MAX_DIGITS = 24
 #: the most decimals a clause value may have
 MAX_DECIMALS = 6
 
@@ -24,24 +27,92 @@ class ValueProblem:
     message: str
 
 
+class NumberError(ValueError):
+    """A text that is not a number as the French write it; `message` says why (French)."""
+
+    def __init__(self, text: str, message: str, ambiguous: bool = False) -> None:
+        super().__init__(message)
+        self.text = text
+        self.message = message
+        self.ambiguous = ambiguous
+
+
+_BLANKS = re.compile(r"[\s\u00a0\u202f\u2009\u2007'’]+")
+_UNITS = re.compile(r"(?:€|eur|euros?|%)$", re.IGNORECASE)
+_FRENCH_GROUPED = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")  # 30.000, 1.234.567
+_FRENCH_GROUPED_DECIMAL = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+,\d*")  # 1.234,50
+_ENGLISH_GROUPED = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?")  # 1,234 or 1,234.50
+_PLAIN = re.compile(r"\d+(?:[.,]\d*)?|[.,]\d+")
+
+
+def read_number(text: str) -> Decimal | None:
+    """A number as the French type it; None for an empty text; NumberError otherwise.
+
+    `30 000`, `30.000` and `30 000,00 €` are thirty thousand, `30,5` and `30.5` thirty and a
+    half. An entry that could be read two ways (`30,000`: thirty, or thirty thousand written
+    the English way; `1,234.50`) is refused rather than guessed.
+    """
+    cleaned = _BLANKS.sub("", text.strip())
+    cleaned = _UNITS.sub("", cleaned)
+    if not cleaned:
+        return None
+    sign = ""
+    if cleaned[0] in "+-":
+        sign, cleaned = ("-" if cleaned[0] == "-" else ""), cleaned[1:]
+    if _FRENCH_GROUPED.fullmatch(cleaned):
+        digits = cleaned.replace(".", "")
+    elif _FRENCH_GROUPED_DECIMAL.fullmatch(cleaned):
+        digits = cleaned.replace(".", "").replace(",", ".")
+    elif _ENGLISH_GROUPED.fullmatch(cleaned):
+        raise NumberError(text, _ambiguity(text.strip(), cleaned), ambiguous=True)
+    elif _PLAIN.fullmatch(cleaned):
+        digits = cleaned.replace(",", ".")
+    else:
+        raise NumberError(text, f"« {text.strip()} » n’est pas un nombre")
+    if sum(c.isdigit() for c in digits) > MAX_DIGITS:
+        # no amount has that many digits, and they could not all be computed with
+        raise NumberError(text, f"nombre trop long ({MAX_DIGITS} chiffres au plus)")
+    try:
+        value = Decimal(sign + digits)
+    except InvalidOperation:
+        raise NumberError(text, f"« {text.strip()} » n’est pas un nombre") from None
+    return value
+
+
+def _ambiguity(shown: str, cleaned: str) -> str:
+    """Why `30,000` or `1,234.50` is refused, and the two ways to write what was meant."""
+    whole, _dot, decimals = cleaned.partition(".")
+    grouped = whole.replace(",", "\u202f")
+    if decimals:
+        return (f"« {shown} » est ambigu : écrivez « {grouped},{decimals} » (espaces entre les "
+                "milliers, virgule avant les décimales)")
+    if whole.count(",") == 1:
+        first, rest = whole.split(",")
+        fraction = rest.rstrip("0")
+        other = f"{first},{fraction}" if fraction else first
+        return (f"« {shown} » est ambigu : écrivez « {grouped} » ou « {other} » (espaces entre "
+                "les milliers, virgule avant les décimales)")
+    return f"« {shown} » est ambigu : écrivez « {grouped} » (espaces entre les milliers)"
+
+
 def parse_number(raw: Any) -> Decimal | None:
-    """A number as a buyer writes it (`12 500,50`, `5 %`, `30 €`), or None."""
+    """A number as a buyer writes it (`12 500,50`, `30.000`, `5 %`, `30 €`), or None.
+
+    Strings are read by `read_number` (the form uses the same rules): None when unreadable
+    or ambiguous.
+    """
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int | Decimal):
-        return Decimal(raw)
+        return Decimal(raw) if Decimal(raw).is_finite() else None
     if isinstance(raw, float):
-        return Decimal(repr(raw))
-    if isinstance(raw, str):
-        text = raw.strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
-        text = text.removesuffix("€").removesuffix("%").replace(",", ".")
-        if len(text) > 100:
-            return None
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            return None
+        value = Decimal(repr(raw))
         return value if value.is_finite() else None
+    if isinstance(raw, str):
+        try:
+            return read_number(raw)
+        except NumberError:
+            return None
     return None
 
 
@@ -91,7 +162,13 @@ def coerce_value(variable: Variable, raw: Any) -> tuple[Any, str | None]:
             except ValueError:
                 pass
         return None, "une date au format AAAA-MM-JJ est attendue"
-    number = parse_number(raw)
+    if isinstance(raw, str):
+        try:
+            number = read_number(raw)
+        except NumberError as exc:
+            return None, exc.message if exc.ambiguous else "un nombre est attendu"
+    else:
+        number = parse_number(raw)
     if number is None:
         return None, "un nombre est attendu"
     problem = number_problem(number)

@@ -133,14 +133,15 @@ def test_reference_to_check_forces_the_caveat(copy: Path) -> None:
 
 
 def test_unverified_entry_must_say_what_to_check(copy: Path) -> None:
-    line = ('to_check = "montant du seuil européen des services sociaux et spécifiques '
-            "(750 000 € HT, de mémoire) et obligations de publicité qui s'appliquent "
-            'au-delà"\n')
+    line = ('to_check = "rédaction exacte des exceptions de l\'article L2112-2-1 (lien '
+            "insuffisant avec l'objet, restriction de la concurrence ou difficulté d'exécution, "
+            "besoin satisfait par une solution immédiatement disponible ?) et obligation d'en "
+            'consigner les motifs"\n')
     path = edit(copy, line, "")
     _, problems = load_legal_data(copy)
     assert len(problems) == 1
     # a rule about the whole entry points at its table header
-    assert problems[0].line == line_of(path, 'id = "seuil_services_sociaux"') - 1
+    assert problems[0].line == line_of(path, 'id = "exception_condition_sociale"') - 1
     assert "doit dire ce qu’il faut vérifier" in problems[0].message
 
 
@@ -232,7 +233,7 @@ def test_unverified_values_carry_their_caveat(legal: LegalData) -> None:
     assert state.caveat().startswith(" À vérifier : date d’application du taux de 30 %")
     commune = legal.threshold("seuil_europeen", D(2026, 6, 1), SERVICES, BuyerKind.COMMUNE)
     assert commune is not None and commune.caveat() == ""
-    assert commune.cite() == "CCP, annexe 2"
+    assert commune.cite() == "CCP, annexe 2 ; CCP art. R2121-1"
 
 
 @pytest.mark.parametrize(
@@ -273,3 +274,46 @@ def test_reservation_kinds_from_articles(legal: LegalData) -> None:
 def test_labels_use_typographic_apostrophes(legal: LegalData) -> None:
     assert all("'" not in t.label for t in legal.thresholds)
     assert all("'" not in r.label + r.to_check for r in legal.rules)
+
+
+# --------------------------------------------------------------------------- issue 14
+
+
+def test_entries_the_audit_found_missing(legal: LegalData) -> None:
+    """R2131-12, R2196-1, L2171-8, SIEG limits: dated, referenced, read by the checks."""
+    day = D(2026, 12, 7)
+    publicity = legal.threshold("publicite_procedure_adaptee", day, SERVICES, BuyerKind.COMMUNE)
+    assert publicity is not None and publicity.value == 90000 and publicity.verified
+    assert publicity.reference.article == "R2131-12"
+    essential = legal.threshold("donnees_essentielles_marche", day, SERVICES)
+    assert essential is not None and essential.value == 40000
+    assert essential.reference.article == "R2196-1"
+    sme = legal.threshold("part_pme_marche_global", day)
+    old = legal.threshold("part_pme_marche_global", D(2024, 12, 31))
+    assert sme is not None and old is not None and (old.value, sme.value) == (10, 20)
+    assert sme.reference.article == "L2171-8"
+    yearly = legal.threshold("sieg_compensation_annuelle_max", day)
+    years = legal.threshold("sieg_duree_mandat_max", day)
+    assert yearly is not None and yearly.value == 15_000_000
+    assert years is not None and (years.value, years.unit) == (10, "ans")
+
+
+def test_entries_the_facts_now_settle(legal: LegalData) -> None:
+    social = legal.threshold("seuil_services_sociaux", D(2026, 12, 7), SERVICES)
+    assert social is not None and social.verified and social.value == 750000
+    assert social.reference.text == "directive 2014/24/UE" and social.reference.article == "4"
+    sieg = legal.threshold("de_minimis_sieg_plafond", D(2030, 12, 31))
+    assert sieg is not None and sieg.verified
+    assert legal.threshold("de_minimis_sieg_plafond", D(2031, 1, 1)) is None
+    detainees = legal.rule("reservation_detenus", D(2022, 10, 20))
+    assert detainees is not None and legal.rule("reservation_detenus", D(2022, 10, 19)) is None
+    weighting = legal.rule("ponderation_criteres", D(2026, 12, 7))
+    assert weighting is not None and weighting.reference.article == "R2152-12"
+
+
+def test_also_references_are_checked(copy: Path) -> None:
+    path = edit(copy, 'also = [{ article = "L2113-11", text = "CCP"',
+                'also = [{ article = "L2113-99", text = "CCP"')
+    _, problems = load_legal_data(copy)
+    assert [(p.path, p.line) for p in problems] == [(path, line_of(path, "L2113-99"))]
+    assert "CCP art. L2113-99" in problems[0].message

@@ -153,8 +153,14 @@ def test_ess_reservation_lasts_3_years_at_most(library: Library, legal: LegalDat
 
 
 def test_ess_renewals_and_repeat_award(library: Library, legal: LegalData) -> None:
-    assert "RESERVATION_ESS_RECONDUCTIONS" in reservation_codes(
+    """Three years at most, renewals included: 12 months renewed twice is the limit."""
+    assert "RESERVATION_ESS_DUREE" not in reservation_codes(
         ess(duration_months=12, renewals=2), library, legal)
+    too_long = one(ess(duration_months=12, renewals=3), library, legal, "RESERVATION_ESS_DUREE")
+    assert too_long.severity is Severity.ERROR and too_long.field == "tender.renewals"
+    assert "48 mois reconductions comprises" in too_long.message
+    # the rule the buyer must read: the ESS reservation, with article 77 of the directive
+    assert too_long.reference == "CCP art. L2113-15 ; directive 2014/24/UE art. 77"
     repeat = one(ess(ess_previous_award_within_3_years=True), library, legal,
                  "RESERVATION_ESS_REATTRIBUTION")
     assert repeat.severity is Severity.ERROR
@@ -192,3 +198,27 @@ def test_label_clause_without_characteristics(library: Library, legal: LegalData
     assert one(d, vague, legal, "LABEL_CARACTERISTIQUES").severity is Severity.INFO
     assert dt.date.fromisoformat(TENDER["tender"]["launch_date"]).year == 2026
     assert [f for f in findings(d, library, legal) if f.code == "LABEL_CARACTERISTIQUES"] == []
+
+
+def test_detainee_reservation_exists_from_20_october_2022(library: Library,
+                                                          legal: LegalData) -> None:
+    prison = [{"number": 1, "title": "Lot 1", "estimated_amount": "126000"},
+              {"number": 2, "title": "Lot 2", "estimated_amount": "48000",
+               "reservation": "detenus"}]
+    clause = {"id": "reserve-detenus", "lots": [2], "values": {}}
+    before = with_top(tender(lots=prison, launch_date="2022-10-19"),
+                      clauses=[INSERTION, ENVIRONMENT, clause])
+    finding = one(before, library, legal, "RESERVATION_DETENUS_AVANT_VIGUEUR")
+    assert finding.severity is Severity.ERROR and finding.field == "tender.lots[1].reservation"
+    assert "20 octobre 2022" in finding.message
+    assert finding.reference == "CCP art. L2113-13-1"
+    after = with_top(tender(lots=prison, launch_date="2022-10-20"),
+                     clauses=[INSERTION, ENVIRONMENT, clause])
+    assert "RESERVATION_DETENUS_AVANT_VIGUEUR" not in codes(after, library, legal)
+
+
+def test_ess_services_named_as_in_l2113_15(library: Library, legal: LegalData) -> None:
+    message = one(ess(contract_kind="fournitures"), library, legal,
+                  "RESERVATION_ESS_SERVICES").message
+    assert "services sociaux et autres services spécifiques" in message
+    assert "culturels" not in message

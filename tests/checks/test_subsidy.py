@@ -117,15 +117,21 @@ def test_de_minimis_caps(library: Library, legal: LegalData, sieg: bool, declare
     d = answered(sieg=sieg, de_minimis_declared=declared)
     found = {c for c in codes(d, library, legal) if c.startswith("DE_MINIMIS")}
     assert found == ({code} if code else set())
-    if sieg and code:
-        assert "À vérifier" in one(d, library, legal, code).message
+    if sieg and code:  # the SIEG de minimis regulation is verified, until 31 December 2030
+        finding = one(d, library, legal, code)
+        assert "À vérifier" not in finding.message
+        assert finding.reference == "règlement (UE) 2023/2832"
 
 
-def test_de_minimis_counts_three_years_of_a_cpo(library: Library, legal: LegalData) -> None:
-    d = with_top(answered(duration_years=4, yearly_amounts=["90000", "90000", "90000", "90000"],
-                          de_minimis_declared="30000.01"), kind="cpo")
+def test_de_minimis_counts_every_firm_amount_of_a_cpo(library: Library,
+                                                     legal: LegalData) -> None:
+    """The aid is granted when the right is conferred: all four years count at signature."""
+    d = with_top(answered(duration_years=4, yearly_amounts=["80000", "80000", "80000", "80000"],
+                          de_minimis_declared="0"), kind="cpo")
+    # 320 000 € over the four years; three years alone (240 000 €) would pass
     finding = one(d, library, legal, "DE_MINIMIS_PLAFOND_DEPASSE")
-    assert "270\u202f000,00\u00a0€" in finding.message  # three years, not four
+    assert "320\u202f000,00\u00a0€ pour les 4 années, comptées à la signature" in finding.message
+    assert "À vérifier : l’article du règlement (UE) 2023/2831" in finding.message
 
 
 @pytest.mark.parametrize(("start", "known"), [("2023-12-31", False), ("2024-01-01", True)])
@@ -187,3 +193,44 @@ def test_contracting_mode(library: Library, legal: LegalData, answers: dict[str,
     finding = one(d, library, legal, code)
     assert finding.severity is severity
     assert finding.reference == "loi n° 2000-321 du 12 avril 2000 art. 9-1"
+
+
+# --------------------------------------------------------------------------- issue 14
+
+CPO_BUDGET = [
+    {"label": "Subvention du Département de Maine-et-Loire", "amount": "90000",
+     "kind": "produit"},
+    {"label": "Fonds social européen (demande en cours)", "amount": "35000", "kind": "produit"},
+    {"label": "Communautés de communes partenaires", "amount": "18000", "kind": "produit"},
+    {"label": "Adhésions et participations", "amount": "11000", "kind": "produit"},
+    {"label": "Salaires et charges", "amount": "118000", "kind": "charge"},
+]
+
+
+def test_cpo_with_other_public_funders_may_pass_de_minimis(library: Library,
+                                                           legal: LegalData) -> None:
+    """90 000 € a year for 3 years + 53 000 € a year of other public aid: 429 000 € > 300 000 €."""
+    d = with_top(answered(duration_years=3, annual_amount="90000",
+                          yearly_amounts=["90000", "90000", "90000"], budget=CPO_BUDGET),
+                 kind="cpo")
+    finding = one(d, library, legal, "DE_MINIMIS_AUTRES_FINANCEURS")
+    assert finding.severity is Severity.WARNING and finding.field == "subsidy.budget"
+    assert finding.reference == "règlement (UE) 2023/2831"
+    assert "« Fonds social européen (demande en cours) »" in finding.message
+    assert "« Communautés de communes partenaires »" in finding.message
+    assert "Département" not in finding.message and "Adhésions" not in finding.message
+    assert "159\u202f000,00\u00a0€ sur 3 ans" in finding.message
+    assert "429\u202f000,00\u00a0€" in finding.message
+    small = [line for line in CPO_BUDGET if "Communautés" not in line["label"]]
+    small[1] = {**small[1], "amount": "10000"}  # 270 000 + 30 000 = 300 000 € : not above
+    d = with_top(answered(duration_years=3, annual_amount="90000",
+                          yearly_amounts=["90000", "90000", "90000"], budget=small), kind="cpo")
+    assert "DE_MINIMIS_AUTRES_FINANCEURS" not in codes(d, library, legal)
+
+
+def test_sieg_compensation_limit(library: Library, legal: LegalData) -> None:
+    big = one(answered(sieg=True, annual_amount="15000000.01"), library, legal,
+              "SIEG_COMPENSATION_ANNUELLE")
+    assert big.reference == "décision 2012/21/UE art. 2"
+    assert "SIEG_COMPENSATION_ANNUELLE" not in codes(
+        answered(sieg=True, annual_amount="15000000"), library, legal)

@@ -105,7 +105,7 @@ def test_formalised_procedure_finding_cites_the_threshold(library: Library,
                                                           legal: LegalData) -> None:
     finding = one(tender(lots=lots("300000")), library, legal, "PROCEDURE_FORMALISEE_REQUISE")
     assert finding.severity is Severity.ERROR
-    assert finding.reference == "CCP, annexe 2"
+    assert finding.reference == "CCP, annexe 2 ; CCP art. R2121-1"
     assert finding.field == "tender.procedure"
     assert "216\u202f000,00\u00a0€ HT" in finding.message
 
@@ -135,9 +135,10 @@ def test_social_services_may_use_the_adapted_procedure(
     assert "PROCEDURE_FORMALISEE_REQUISE" not in found
     assert "SERVICES_SOCIAUX_PROCEDURE_ADAPTEE" in found
     assert ("SERVICES_SOCIAUX_SEUIL_EUROPEEN" in found) is social_threshold
-    if social_threshold:
-        message = one(d, library, legal, "SERVICES_SOCIAUX_SEUIL_EUROPEEN").message
-        assert "À vérifier" in message
+    if social_threshold:  # 750 000 € HT: directive 2014/24/UE art. 4 d, now verified
+        finding = one(d, library, legal, "SERVICES_SOCIAUX_SEUIL_EUROPEEN")
+        assert "À vérifier" not in finding.message
+        assert finding.reference.startswith("directive 2014/24/UE art. 4 ; CCP art. R2123-1")
 
 
 def test_eu_threshold_unknown_outside_the_data(library: Library, legal: LegalData) -> None:
@@ -468,3 +469,137 @@ def test_advance_message_names_the_lots(library: Library, legal: LegalData) -> N
     assert two.message.startswith("Pour les lots n° 1 et 2 (montant supérieur à 50\u202f000,00")
     single = one(tender(advance_rate=None), library, legal, "AVANCE_TAUX_NON_INDIQUE")
     assert single.message.startswith("Pour le lot n° 1 (")
+
+
+# --------------------------------------------------------------------------- issue 14
+
+
+def test_renewals_count_in_the_estimated_value(library: Library, legal: LegalData) -> None:
+    """170 000 € HT a year renewed twice is 510 000 € HT (R2121-1): no procédure adaptée."""
+    d = tender(lots=lots("170000"), no_lots_reason="x", duration_months=12, renewals=2)
+    finding = one(d, library, legal, "PROCEDURE_FORMALISEE_REQUISE")
+    assert finding.severity is Severity.ERROR
+    assert ("510\u202f000,00\u00a0€ HT, soit 170\u202f000,00\u00a0€ HT par période sur 3 "
+            "périodes, reconductions comprises") in finding.message
+    assert "R2121-1" in finding.reference
+    once = tender(lots=lots("170000"), no_lots_reason="x", duration_months=12)
+    assert "PROCEDURE_FORMALISEE_REQUISE" not in codes(once, library, legal)
+
+
+def test_options_count_in_the_estimated_value(library: Library, legal: LegalData) -> None:
+    d = tender(lots=lots("150000"), no_lots_reason="x", options_amount="66000")
+    finding = one(d, library, legal, "PROCEDURE_FORMALISEE_REQUISE")  # 216 000 € HT
+    assert "216\u202f000,00\u00a0€ HT, dont 66\u202f000,00\u00a0€ HT d’options" in finding.message
+    below = tender(lots=lots("150000"), no_lots_reason="x", options_amount="65999.99")
+    assert "PROCEDURE_FORMALISEE_REQUISE" not in codes(below, library, legal)
+
+
+def test_renewals_count_for_the_dispense_threshold(library: Library, legal: LegalData) -> None:
+    common = {"procedure": "sans_publicite_ni_mise_en_concurrence", "no_lots_reason": "x",
+              "duration_months": 12}
+    once = tender(lots=lots("40000"), **common)
+    assert "DISPENSE_AU_DELA_DU_SEUIL" not in codes(once, library, legal)
+    renewed = tender(lots=lots("40000"), renewals=1, **common)  # 80 000 € ≥ 60 000 €
+    finding = one(renewed, library, legal, "DISPENSE_AU_DELA_DU_SEUIL")
+    assert "80\u202f000,00\u00a0€ HT, soit 40\u202f000,00\u00a0€ HT par période sur 2" in \
+        finding.message
+
+
+def test_renewals_count_for_the_social_condition(library: Library, legal: LegalData) -> None:
+    """L2112-2-1 applies from the EU threshold, renewals included."""
+    d = tender(lots=lots("120000"), no_lots_reason="x", renewals=1, procedure=FORMAL,
+               launch_date="2026-12-07")
+    d = with_top(d, clauses=[ENVIRONMENT])
+    finding = one(d, library, legal, "CONDITION_SOCIALE_MANQUANTE")
+    assert finding.field == "tender.lots[0].social_condition_exception"
+
+
+HIGH_LOTS = [{"number": 1, "title": "Nettoyage des bureaux", "estimated_amount": "150000"},
+             {"number": 2, "title": "Vitrerie", "estimated_amount": "60000"},
+             {"number": 3, "title": "Sanitaires", "estimated_amount": "40000"}]
+
+
+def test_social_condition_is_checked_lot_by_lot(library: Library, legal: LegalData) -> None:
+    """A clause for lot 1 only leaves lots 2 and 3 without a social condition: each is named."""
+    d = tender(lots=HIGH_LOTS, procedure=FORMAL)
+    d = with_top(d, clauses=[{**INSERTION, "lots": [1]}, ENVIRONMENT])
+    missing = [f for f in findings(d, library, legal) if f.code == "CONDITION_SOCIALE_MANQUANTE"]
+    assert [f.field for f in missing] == ["tender.lots[1].social_condition_exception",
+                                          "tender.lots[2].social_condition_exception"]
+    assert all(f.severity is Severity.ERROR for f in missing)
+    assert missing[0].message.startswith("Le lot n° 2 « Vitrerie » n’a pas de condition")
+    assert missing[0].reference == "CCP art. L2112-2-1"
+    # a reason recorded for lot 3 turns its error into information on that lot
+    with_reason = [*HIGH_LOTS[:2], {**HIGH_LOTS[2], "social_condition_exception": "motif"}]
+    d = with_top(tender(lots=with_reason, procedure=FORMAL),
+                 clauses=[{**INSERTION, "lots": [1, 2]}, ENVIRONMENT])
+    info = one(d, library, legal, "CONDITION_SOCIALE_EXCEPTION")
+    assert info.severity is Severity.INFO
+    assert info.field == "tender.lots[2].social_condition_exception"
+    assert "Le lot n° 3 « Sanitaires »" in info.message
+    assert "CONDITION_SOCIALE_MANQUANTE" not in codes(d, library, legal)
+
+
+def test_central_authority_threshold_is_flagged_to_check(library: Library,
+                                                         legal: LegalData) -> None:
+    """A State body on the central authorities' list uses 140 000 € HT, « à vérifier »."""
+    d = buyer(tender(lots=lots("100000", "50000")), kind="etablissement_public_etat",
+              central_government_authority=True)
+    finding = one(d, library, legal, "PROCEDURE_FORMALISEE_REQUISE")
+    assert "140\u202f000,00\u00a0€ HT" in finding.message
+    assert "À vérifier : que l’établissement figure sur la liste des autorités" in finding.message
+    unflagged = buyer(tender(lots=lots("100000", "50000")), kind="etablissement_public_etat")
+    assert "PROCEDURE_FORMALISEE_REQUISE" not in codes(unflagged, library, legal)
+    ask = one(unflagged, library, legal, "SEUIL_AUTORITE_CENTRALE")
+    assert ask.field == "buyer.central_government_authority"
+    assert "À vérifier" in ask.message
+
+
+def test_missing_environmental_criterion_cites_law_and_decree(library: Library,
+                                                              legal: LegalData) -> None:
+    finding = one(tender(criteria=WITHOUT_ENV), library, legal,
+                  "CRITERE_ENVIRONNEMENTAL_MANQUANT")
+    assert finding.reference == "CCP art. L2152-7 ; CCP art. R2152-7"
+
+
+def test_missing_reason_for_no_lots_cites_l2113_11(library: Library, legal: LegalData) -> None:
+    finding = one(tender(lots=lots("100000")), library, legal, "ALLOTISSEMENT_NON_MOTIVE")
+    assert finding.reference == "CCP art. L2113-10 ; CCP art. L2113-11"
+
+
+def test_weighting_cites_r2152_12(library: Library, legal: LegalData) -> None:
+    unweighted = [{**c, "weight": None} for c in CRITERIA]
+    finding = one(tender(criteria=unweighted, procedure=FORMAL), library, legal,
+                  "PONDERATION_MANQUANTE")
+    assert finding.reference == "CCP art. R2152-12 ; CCP art. R2152-11"
+
+
+def test_public_service_proposes_the_laicite_clause(library: Library, legal: LegalData) -> None:
+    """A contract entrusting a public service needs the laïcité and neutrality clause."""
+    assert "LAICITE_SERVICE_PUBLIC" not in codes(tender(), library, legal)
+    d = tender(public_service_entrusted=True)
+    finding = one(d, library, legal, "LAICITE_SERVICE_PUBLIC")
+    assert finding.severity is Severity.ERROR
+    assert finding.field == "tender.public_service_entrusted"
+    assert finding.reference == "loi n° 2021-1109 du 24 août 2021 art. 1er"
+    assert "service-public-laicite-neutralite" in finding.message
+    chosen = with_top(d, clauses=[*TENDER["clauses"], {
+        "id": "service-public-laicite-neutralite", "values": {
+            "service": "l’accueil périscolaire", "penalite": "500"}}])
+    assert "LAICITE_SERVICE_PUBLIC" not in codes(chosen, library, legal)
+
+
+def test_adapted_procedure_publicity_from_90000(library: Library, legal: LegalData) -> None:
+    below = tender(lots=lots("60000", "29999.99"))
+    assert "PUBLICITE_BOAMP_JAL" not in codes(below, library, legal)
+    at = one(tender(lots=lots("60000", "30000")), library, legal, "PUBLICITE_BOAMP_JAL")
+    assert at.reference == "CCP art. R2131-12 ; CCP art. R2121-1"
+    renewed = tender(lots=lots("45000"), no_lots_reason="x", renewals=1)
+    assert "PUBLICITE_BOAMP_JAL" in codes(renewed, library, legal)
+
+
+def test_essential_data_of_the_contract_from_40000(library: Library, legal: LegalData) -> None:
+    assert "DONNEES_ESSENTIELLES_MARCHE" in codes(tender(), library, legal)
+    small = tender(lots=lots("39999.99"), no_lots_reason="x",
+                   procedure="sans_publicite_ni_mise_en_concurrence")
+    assert "DONNEES_ESSENTIELLES_MARCHE" not in codes(small, library, legal)

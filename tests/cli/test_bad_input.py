@@ -80,8 +80,11 @@ def test_bad_arguments_are_french(capsys: pytest.CaptureFixture[str], tmp_path: 
     err = capsys.readouterr().err
     assert "argument --from : nombre entier attendu, pas 'deux'" in err
     for option in ("--montant", "--taux"):
-        code, _, err = run(capsys, "insertion", option, "1e999999", "--metier", "50")
-        assert code == EXIT_BAD_INPUT and "nombre trop grand" in err
+        for number, said in (("1e999999", "n’est pas un nombre"),
+                             ("9" * 30, "n’est pas un nombre"),
+                             ("9" * 20, "nombre trop grand")):
+            code, _, err = run(capsys, "insertion", option, number, "--metier", "50")
+            assert code == EXIT_BAD_INPUT and said in err, err
     code, _, err = run(capsys, "check", str(tmp_path))
     assert code == EXIT_BAD_INPUT and "c’est un dossier, pas un fichier" in err
 
@@ -111,3 +114,15 @@ def test_generate_exit_codes_follow_the_readme(tmp_path: Path,
     path.write_text(json.dumps(data), encoding="utf-8")
     code, _, _ = run(capsys, "generate", str(path), "--out", str(tmp_path / "out"))
     assert code == EXIT_FINDINGS
+
+
+def test_the_spaser_register_reads_hostile_dossiers_in_french(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    paths = hostile_dossiers(tmp_path)
+    good = tmp_path / "dossiers" / "bon.json"
+    good.write_text(TENDER.read_text(encoding="utf-8"), encoding="utf-8")
+    code, _, err = run(capsys, "spaser", "indicators", str(tmp_path / "dossiers"),
+                       "--index", str(tmp_path / "index.sqlite"))
+    assert code in (0, 1, 2)
+    for path in paths.values():
+        assert path.name in err

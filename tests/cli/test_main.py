@@ -98,7 +98,8 @@ def test_check_text_and_json(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     assert set(first) == {"code", "severity", "message", "reference", "field"}
     codes = {f["code"] for f in findings}
     assert {"CRITERE_ENVIRONNEMENTAL_MANQUANT", "CRITERE_PRIX_SEUL"} <= codes
-    assert first["severity"] == "error" and first["reference"] == "CCP art. R2152-7"
+    assert first["severity"] == "error"
+    assert first["reference"] == "CCP art. L2152-7 ; CCP art. R2152-7"
 
 
 def test_bad_dossier_exits_2_with_french_message(capsys: pytest.CaptureFixture[str],
@@ -188,7 +189,7 @@ def test_removed_control_characters_are_announced(capsys: pytest.CaptureFixture[
     dossier = tmp_path / "controle.json"
     dossier.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     code, out, err = run(capsys, "generate", str(dossier), "--out", str(tmp_path / "out"))
-    assert code == EXIT_OK and out.strip().endswith(".docx")
+    assert code == EXIT_OK and out.strip().endswith((".docx", ".xlsx"))
     assert "Attention" in err and "U+000B" in err
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -13,7 +14,15 @@ from drafting_app.cli.main import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, main
 from drafting_app.review.history import record_review
 from drafting_app.review.versions import save_edit
 from drafting_app.wording.model import ClauseStatus
-from tests.review_support import EXAMPLES, LATER, NOW, copy_clause, copy_library, opened
+from tests.review_support import (
+    EXAMPLES,
+    LATER,
+    NOW,
+    copy_clause,
+    copy_library,
+    decision_tables,
+    opened,
+)
 
 CLAUSE = "lot-reserve-siae"
 
@@ -45,7 +54,7 @@ def test_history_and_diff(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert "Marie Dupont — conforme" in out
     code, out, _ = run(capsys, "--library", str(root), "clauses", "diff", CLAUSE)
     assert code == EXIT_OK
-    assert "[-50-]{+60+} % au moins" in out
+    assert "[-50-]{+60+}\u00a0% au moins" in out
     out_file = tmp_path / "diff.docx"
     code, out, _ = run(capsys, "--library", str(root), "clauses", "diff", CLAUSE,
                        "--from", str(version - 1), "--to", str(version), "--out", str(out_file))
@@ -66,11 +75,11 @@ def test_review_pack_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[st
                        "marches-reserves", "--status", "a valider", "--out", str(pack))
     assert code == EXIT_OK and "clause(s) à relire" in out
     word = docx.Document(str(pack))
-    rows = word.tables[1].rows[1:]
+    rows = [table.rows[1] for table in decision_tables(word)]
     ids = [row.cells[0].paragraphs[0].text for row in rows]
     assert CLAUSE in ids
     for row in rows:
-        row.cells[2].paragraphs[0].add_run("validé")
+        row.cells[1].paragraphs[0].add_run("validé")
     word.save(str(pack))
     code, out, err = run(capsys, "--library", str(root), "review", "import", str(pack),
                          "--dry-run", "--who", "Marie Dupont")
@@ -84,12 +93,12 @@ def test_review_pack_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert all(opened(root / "clauses" / i).meta.status is ClauseStatus.VALIDATED for i in ids)
     # a second import reports nothing new; a pack with a bad decision exits 1, in French
     word = docx.Document(str(pack))
-    word.tables[1].rows[1].cells[2].paragraphs[0].runs[0].text = "bof"
+    decision_tables(word)[0].rows[1].cells[1].paragraphs[0].runs[0].text = "bof"
     word.save(str(pack))
     code, out, err = run(capsys, "--library", str(root), "review", "import", str(pack),
                          "--who", "Marie Dupont")
     assert code == EXIT_FINDINGS
-    assert "Non reporté : ligne 1 du tableau" in err and "décision « bof » inconnue" in err
+    assert "Non reporté : fiche 1 (clause « " in err and "décision « bof » inconnue" in err
 
 
 def test_review_export_rejects_unknown_filters(tmp_path: Path,
@@ -157,3 +166,71 @@ def test_organisation_layer_on_the_command_line(tmp_path: Path,
     copy_clause(organisation)
     code, out, _ = run(capsys, "clauses", "history", CLAUSE, "--organisation", str(organisation))
     assert code == EXIT_OK and "bibliothèque de l’organisation" in out
+
+
+def test_pack_of_the_whole_library_has_no_template_tag_left(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pack = tmp_path / "bibliotheque.docx"
+    code, out, err = run(capsys, "review", "export", "--out", str(pack),
+                         "--organisme", "Département d’Exemple")
+    assert code == EXIT_OK, err
+    count = int(out.split(" : ")[1].split(" ")[0])
+    assert count >= 60
+    with zipfile.ZipFile(pack) as archive:
+        parts = {n: archive.read(n).decode("utf-8") for n in archive.namelist()
+                 if n.endswith(".xml")}
+    for name, xml in parts.items():
+        for tag in ("{{", "}}", "{%", "%}", "{#", "#}"):
+            assert tag not in xml, f"{name} : balise « {tag} » restée"
+    text = " ".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", parts["word/document.xml"]))
+    for python in (r"\b[a-z]+_[a-z0-9_]+\b", r"\|\s*(?:money|percent|words|length)\b",
+                   r"\blots\[0\]", r"\bloop\.", r"=="):
+        assert not re.findall(python, text), python
+    assert len(decision_tables(docx.Document(str(pack)))) == count
+    assert "Département d’Exemple" in "".join(
+        archive_text for name, archive_text in parts.items() if "header" in name)
+
+
+def test_review_export_of_one_dossier(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    example = EXAMPLES / "marche_restauration_collective.json"
+    pack = tmp_path / "restauration.docx"
+    code, out, err = run(capsys, "review", "export", "--dossier", str(example), "--out",
+                         str(pack))
+    assert code == EXIT_OK, err
+    data = json.loads(example.read_text(encoding="utf-8"))
+    expected = [c["id"] for c in data["clauses"]]
+    assert f"{len(expected)} clause(s) du dossier « {data['title']} » à relire" in out
+    ids = [t.rows[1].cells[0].paragraphs[0].text for t in decision_tables(docx.Document(
+        str(pack)))]
+    assert ids == expected
+    code, _, err = run(capsys, "review", "export", "--dossier", str(example), "--status",
+                       "validé", "--out", str(pack))
+    assert code == EXIT_BAD_INPUT and "n’y ajoutez ni --category ni --status" in err
+    code, _, err = run(capsys, "review", "export", "--dossier", str(tmp_path / "absent.json"),
+                       "--out", str(pack))
+    assert code == EXIT_BAD_INPUT and "Dossier illisible" in err
+
+
+def test_diff_on_the_house_layout_with_renderings(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_library(tmp_path)
+    _two_versions(root)
+    out_file = tmp_path / "diff.docx"
+    code, out, err = run(capsys, "--library", str(root), "clauses", "diff", CLAUSE, "--rendus",
+                         "--out", str(out_file), "--organisme", "Ville d’Exemple")
+    assert code == EXIT_OK, err
+    with zipfile.ZipFile(out_file) as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+        headers = "".join(archive.read(n).decode("utf-8") for n in archive.namelist()
+                          if n.startswith("word/header"))
+        footers = "".join(archive.read(n).decode("utf-8") for n in archive.namelist()
+                          if n.startswith("word/footer"))
+    assert "Ville d’Exemple" in headers and "NUMPAGES" in footers
+    assert "Exemple rédigé" in body and "{{" not in body and "{%" not in body
+    # the example rendering changed too: « 60 % » is inserted there as in the wording
+    assert body.count("<w:ins ") >= 2 and body.count("<w:del ") >= 2
+    code, out, _ = run(capsys, "--library", str(root), "clauses", "diff", CLAUSE, "--rendus")
+    assert code == EXIT_OK and "== Exemple rédigé" in out and "[-50-]{+60+}" in out
+    code, _, err = run(capsys, "--library", str(root), "clauses", "diff", CLAUSE, "--out",
+                       str(out_file), "--layout", str(tmp_path / "absente.docx"))
+    assert code == EXIT_BAD_INPUT and "introuvable" in err

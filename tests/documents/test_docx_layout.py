@@ -124,10 +124,12 @@ def test_signature_rows_leave_room_to_sign(tmp_path: Path) -> None:
     written = generate(CATERING, tmp_path / "out")
     ae = reopen(next(p for p in written if p.name.startswith("AE_lot4")))
     signature_tables = [t for t in ae.tables if t.rows[0].cells[-1].text == "Signature"]
-    assert len(signature_tables) == 2  # the candidate's and the buyer's
+    # the candidate's, one row per member of a groupement, and the buyer's
+    assert len(signature_tables) == 3
     for table in signature_tables:
         last = table.rows[-1]
-        assert all(not cell.text for cell in last.cells)
+        # room to sign: the last row is empty but for the member's name (groupement table)
+        assert all(not cell.text for cell in last.cells[1:])
         assert last.height is not None and abs(last.height - Cm(2.5)) < Cm(0.01)
         assert last.height_rule == WD_ROW_HEIGHT_RULE.AT_LEAST
     convention = reopen(generate(ANNUAL, tmp_path / "conv")[0])

@@ -73,7 +73,7 @@ def test_comparison_text_shows_insertions_and_deletions(tmp_path: Path) -> None:
     assert comparison.author == "Paul Martin" and comparison.date == LATER.date()
     text = comparison_text(comparison)
     assert f"version {old} (validé) → version {new} (à valider)" in text
-    assert "[-50-]{+60+} % au moins" in text
+    assert "[-50-]{+60+}\u00a0% au moins" in text
     assert "+ {+" + ADDED_LINE + "+}" in text
     assert "== Note à l’acheteur" not in text  # unchanged parts are not listed
     same = compare_clause(folder, new, new)

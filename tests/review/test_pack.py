@@ -10,19 +10,40 @@ import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from drafting_app.dossier.model import ChosenClause
+from drafting_app.dossier.storage import load_dossier
 from drafting_app.review.clause_files import ReviewError
 from drafting_app.review.pack import (
     HEADERS,
+    PackSetup,
+    export_dossier_pack,
     export_pack,
     import_pack,
     parse_decision,
     read_pack,
     select_clauses,
 )
+from drafting_app.review.readable import plain, readable_wording
 from drafting_app.review.versions import save_edit
 from drafting_app.wording.library import Clause
+from drafting_app.wording.markup import french_typography
 from drafting_app.wording.model import ClauseStatus
-from tests.review_support import LATER, NOW, convert, copy_library, load, opened
+from drafting_app.wording.render import Formats, make_environment
+from tests.review_support import (
+    EXAMPLES,
+    LATER,
+    LIBRARY,
+    NOW,
+    body_text,
+    convert,
+    copy_library,
+    decision_tables,
+    load,
+    opened,
+    part_text,
+    part_xml,
+    zip_names,
+)
 
 
 def _to_review(root: Path) -> tuple[str, list[Clause]]:
@@ -42,14 +63,15 @@ def _fill(pack: Path, decisions: dict[str, tuple[str, str]], reviewer: str = "Ma
           out: Path | None = None) -> Path:
     """What a reviewer does in Word: name, decision and comment for some clauses."""
     word = docx.Document(str(pack))
-    head, main = word.tables[0], word.tables[1]
+    head = word.tables[0]
     head.rows[0].cells[1].paragraphs[0].add_run(reviewer)
-    for row in main.rows[1:]:
+    for table in decision_tables(word):
+        row = table.rows[1]
         clause_id = row.cells[0].paragraphs[0].text
         if clause_id in decisions:
             decision, comment = decisions[clause_id]
-            row.cells[2].paragraphs[0].add_run(decision)
-            row.cells[3].paragraphs[0].add_run(comment)
+            row.cells[1].paragraphs[0].add_run(decision)
+            row.cells[2].paragraphs[0].add_run(comment)
     target = out or pack.with_name("rempli.docx")
     word.save(str(target))
     return target
@@ -67,24 +89,28 @@ def test_pack_lists_every_selected_clause_with_what_a_reviewer_needs(tmp_path: P
     export_pack(chosen, out, NOW.date(), selection="test")
     word = docx.Document(str(out))
     assert word.core_properties.subject == "Dossier de relecture Clausier"
-    main = word.tables[1]
-    assert tuple(c.text for c in main.rows[0].cells) == HEADERS
-    assert len(main.rows) == len(chosen) + 1
-    for clause, row in zip(chosen, main.rows[1:], strict=True):
-        ident, content = row.cells[0].text, row.cells[1].text
+    tables = decision_tables(word)
+    assert len(tables) == len(chosen)
+    text = body_text(out)
+    env = make_environment(Formats())
+    for clause, table in zip(chosen, tables, strict=True):
+        ident = table.rows[1].cells[0].text
         assert ident.startswith(clause.id)
         assert f"version {clause.meta.version}" in ident
         assert f"statut : {clause.meta.status.value}" in ident
         assert f"empreinte : {opened(clause.folder).fingerprint}" in ident
-        assert clause.meta.title in content
+        assert table.rows[1].cells[1].text == "" and table.rows[1].cells[2].text == ""
+        assert french_typography(clause.meta.title) in text
         for reference in clause.meta.references:
-            assert reference.label() in content
-        assert " ".join(clause.meta.note.split()[:6]) in " ".join(content.split())
-        first_line = next(line for line in clause.text.splitlines() if line.strip())
-        assert first_line[:40] in content
-        assert row.cells[2].text == "" and row.cells[3].text == ""
+            assert reference.label() in text
+        note = french_typography(" ".join(clause.meta.note.split()[:6]))
+        assert " ".join(note.split()) in " ".join(text.split())
+        # the wording as a lawyer reads it: its first line is in the pack, as written there
+        readable = readable_wording(clause.meta, clause.text, env).blocks
+        first = plain("".join(run.text for run in readable[0].runs))  # type: ignore[union-attr]
+        assert first[:60] in text
     section = word.sections[0]
-    assert section.page_width > section.page_height  # landscape: room for the comment column
+    assert section.page_width > section.page_height  # landscape: two wordings side by side
 
 
 def test_round_trip_takes_a_category_from_to_review_to_validated(tmp_path: Path) -> None:
@@ -128,10 +154,10 @@ def test_rows_that_do_not_match_are_reported_in_french(tmp_path: Path) -> None:
     save_edit(opened(first.folder), "Paul Martin", NOW, text=first.text + "\nAjout.\n")
     filled = _fill(pack, {first.id: ("validé", ""), second.id: ("peut-être", "")})
     word = docx.Document(str(filled))
-    extra = word.tables[1].add_row().cells
+    extra = decision_tables(word)[-1].add_row().cells
     extra[0].paragraphs[0].add_run("clause-inexistante")
     extra[0].add_paragraph("version 1")
-    extra[2].paragraphs[0].add_run("validé")
+    extra[1].paragraphs[0].add_run("validé")
     word.save(str(filled))
     report = import_pack(filled, _folders(root), LATER)
     assert report.recorded == []
@@ -166,7 +192,7 @@ def test_decisions_typed_with_tracked_changes_on_are_read(tmp_path: Path) -> Non
     export_pack([clause], pack, NOW.date())
     word = docx.Document(str(pack))
     word.tables[0].rows[0].cells[1].paragraphs[0].add_run("Marie Dupont")
-    cell = word.tables[1].rows[1].cells[2].paragraphs[0]._p
+    cell = decision_tables(word)[0].rows[1].cells[1].paragraphs[0]._p
     insertion = OxmlElement("w:ins", {qn("w:id"): "1", qn("w:author"): "Marie Dupont",
                                       qn("w:date"): "2026-11-30T09:00:00Z"})
     run = OxmlElement("w:r")
@@ -233,5 +259,82 @@ def test_pack_says_which_references_are_still_to_check(tmp_path: Path) -> None:
     assert to_check, "the shipped library has clauses resting on unverified facts"
     out = tmp_path / "a_verifier.docx"
     export_pack(to_check[:3], out, NOW.date(), references=library.references)
-    text = "\n".join(row.cells[1].text for row in docx.Document(str(out)).tables[1].rows[1:])
-    assert "à vérifier ; relevé le" in text
+    assert "à vérifier ; relevé le" in body_text(out)
+
+
+def test_a_pack_of_the_earlier_one_table_format_still_imports(tmp_path: Path) -> None:
+    root = copy_library(tmp_path)
+    _, chosen = _to_review(root)
+    clause = chosen[0]
+    state = opened(clause.folder)
+    word = docx.Document()
+    head = word.add_table(rows=1, cols=2)
+    head.rows[0].cells[0].text = "Relecteur"
+    head.rows[0].cells[1].text = "Marie Dupont"
+    main = word.add_table(rows=2, cols=4)
+    for cell, title in zip(main.rows[0].cells, HEADERS, strict=True):
+        cell.text = title
+    ident = main.rows[1].cells[0]
+    ident.text = clause.id
+    ident.add_paragraph(f"version {clause.meta.version}")
+    ident.add_paragraph(f"empreinte : {state.fingerprint}")
+    main.rows[1].cells[2].text = "validé"
+    old = tmp_path / "ancien.docx"
+    word.save(str(old))
+    report = import_pack(old, _folders(root), LATER)
+    assert report.issues == [] and [i for i, _, _ in report.recorded] == [clause.id]
+
+
+def test_dossier_pack_holds_exactly_its_clauses_with_its_values(tmp_path: Path) -> None:
+    library, problems = load(LIBRARY)
+    assert problems == []
+    dossier = load_dossier(EXAMPLES / "marche_restauration_collective.json")
+    out = tmp_path / "restauration.docx"
+    entries = export_dossier_pack(dossier, library, out, NOW.date())
+    expected = [c.id for c in dossier.clauses]
+    assert [e.clause.id for e in entries] == expected
+    word = docx.Document(str(out))
+    assert [t.rows[1].cells[0].paragraphs[0].text for t in decision_tables(word)] == expected
+    text = body_text(out)
+    assert f"Référence : {dossier.reference}" in " ".join(text.split())
+    # the reserved lot is lot 4: the clause is written for it, with the dossier's values
+    lot = next(lot for lot in dossier.tender.lots if lot.number == 4)  # type: ignore[union-attr]
+    assert f"le lot n°\u00a04 «\u00a0{lot.title}\u00a0» est réservé" in text
+    assert "Rédaction retenue pour ce dossier, avec ses valeurs" in text
+    assert "Retenue pour : lot n° 4." in " ".join(text.split())
+    header = "".join(part_text(out, name) for name in zip_names(out, "word/header"))
+    assert dossier.buyer.name in header and dossier.reference in header
+    unknown = dossier.model_copy(update={"clauses": (*dossier.clauses,
+                                                     ChosenClause(id="clause-disparue"))})
+    with pytest.raises(ReviewError, match="clause-disparue"):
+        export_dossier_pack(unknown, library, tmp_path / "x.docx", NOW.date())
+
+
+def test_pack_is_written_on_the_house_layout(tmp_path: Path) -> None:
+    library, _ = load(LIBRARY)
+    chosen = [library.clauses["pme-retenue-garantie"], library.clauses["lot-reserve-siae"]]
+    out = tmp_path / "relecture.docx"
+    export_pack(chosen, out, NOW.date(), setup=PackSetup(library=library,
+                                                         organisation="Ville d’Exemple"))
+    header = "".join(part_text(out, n) for n in zip_names(out, "word/header"))
+    footer = "".join(part_xml(out, n) for n in zip_names(out, "word/footer"))
+    assert "Ville d’Exemple" in header and "{{" not in header
+    assert "PAGE" in footer and "NUMPAGES" in footer
+    styles = part_xml(out, "word/styles.xml")
+    assert 'w:styleId="TableauClausier"' in styles  # the layout's own styles came along
+    document = part_xml(out, "word/document.xml")
+    assert '<w:pStyle w:val="Heading1"/>' in document
+    assert '<w:highlight w:val="yellow"/>' in document  # placeholders stand out
+    assert 'w:fill="DEEAF6"' in document  # and so do notes
+
+
+def test_pack_refuses_a_broken_layout_in_french(tmp_path: Path) -> None:
+    library, _ = load(LIBRARY)
+    broken = tmp_path / "cassee.docx"
+    broken.write_text("pas un docx", encoding="utf-8")
+    from drafting_app.documents.docx import Layout
+
+    setup = PackSetup(library=library, layout=Layout(broken, {}))
+    with pytest.raises(ReviewError, match="n’est pas un fichier Word"):
+        export_pack([library.clauses["pme-avance"]], tmp_path / "x.docx", NOW.date(),
+                    setup=setup)

@@ -42,6 +42,14 @@ def write_dossier(tmp_path: Path) -> Callable[[dict[str, Any], str], Path]:
     return write
 
 
+@pytest.fixture(autouse=True)
+def documents_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's « Documents/Clausier », inside the test's folder (never the real one)."""
+    folder = tmp_path / "Documents" / "Clausier"
+    monkeypatch.setattr("drafting_app.ui.main_window.default_documents_dir", lambda: folder)
+    return folder
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     """The user data folder of the session (autosave, recent files)."""

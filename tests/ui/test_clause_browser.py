@@ -74,8 +74,8 @@ def test_card_shows_text_legal_basis_and_note(window: MainWindow) -> None:
     browser = window.library_browser
     assert browser is not None
     assert browser.select_clause("lot-reserve-siae")
+    assert "Lot réservé aux structures d’insertion" in browser.heading.text()
     card = browser.card.toPlainText()
-    assert "Lot réservé aux structures d’insertion" in card
     assert "Fondement juridique" in card and "CCP art. L2113-13" in card
     assert "Note à l’acheteur" in card and "R2113-7" in card
     assert "Rendu avec" in card
@@ -109,9 +109,22 @@ def test_add_a_clause_for_given_lots_with_its_values(
     assert entry == {"id": "insertion-condition-execution", "lots": [2], "values": {
         "part_main_oeuvre": "60", "taux_insertion": "5", "cout_horaire": "28.50",
         "facilitateur": "PLIE du Saumurois", "penalite_horaire": "40.00"}}
-    assert browser.add_button.text() == "Mettre à jour"
+    assert browser.add_button.isHidden() and not browser.remove_button.isHidden()
     assert "est dans le dossier" in browser.message.text()
+    assert browser.state.text().startswith("✓ Dans le dossier")
     assert window.dirty
+    # what is typed now applies at once: there is no « Mettre à jour » to remember
+    type_text(qtbot, values["penalite_horaire"], "55")
+    assert editor.draft()["clauses"][0]["values"]["penalite_horaire"] == "55.00"
+    dict(browser.lot_boxes)[1].click()
+    assert editor.draft()["clauses"][0]["lots"] == [1, 2]
+    type_text(qtbot, values["cout_horaire"], "trente")
+    assert editor.draft()["clauses"][0]["values"]["cout_horaire"] == "trente"
+    assert "1 valeur(s) à corriger" in browser.state.text()
+    editor.wait_analysis()
+    assert "VALEUR_CLAUSE" in {code for code, _text in editor.findings.entries()}
+    assert "complet" not in editor.findings.summary.text()
+    type_text(qtbot, values["cout_horaire"], "28,50")
     # the card renders the clause with these values and the dossier's lot 2
     qtbot.waitUntil(lambda: "Goûters" in browser.card.toPlainText())
     assert "Rendu avec vos valeurs" in browser.card.toPlainText()

@@ -98,7 +98,7 @@ def test_french_amounts_and_dates(qtbot: QtBot, window: MainWindow) -> None:
     type_text(qtbot, start, "31/02/2027")
     start_row = editor.row_at("subsidy.start_date")
     assert start_row is not None
-    assert "une date est attendue" in start_row.error.text()
+    assert start_row.error.text() == "⚠ date invalide : ce jour n’existe pas (jj/mm/aaaa)"
 
 
 def test_inline_validation_next_to_the_field_with_help_and_reference(
@@ -143,7 +143,7 @@ def test_fields_appear_only_where_relevant(
     assert lots is not None
     choose(lots.cells[1][3], "Entreprises de l’ESS (L2113-15)")
     assert ess.isVisible()
-    choose(lots.cells[1][3], "— aucun —")
+    choose(lots.cells[1][3], "— non renseigné —")
     assert not ess.isVisible()
     lots.table.setCurrentCell(1, 1)
     qtbot.mouseClick(lots.remove_button, Qt.MouseButton.LeftButton)
@@ -239,3 +239,155 @@ def test_the_side_panel_steps_aside_and_comes_back(qtbot: QtBot, window: MainWin
     assert not editor.side.isVisible()
     editor.go_to(4)
     assert editor.side.isVisible()
+
+
+def test_tab_goes_cell_to_cell_then_out_of_the_table(
+    qtbot: QtBot, window: MainWindow, write_dossier: Write, tender: dict[str, Any]
+) -> None:
+    assert window.open_path(write_dossier(tender, "marche.json"))
+    editor = window.editor
+    assert editor is not None
+    editor.go_to(2)
+    activate(qtbot, window)
+    lots = editor.table_at("tender.lots")
+    assert lots is not None
+    title, amount = lots.cells[0][1], lots.cells[0][2]
+    lots.focus_cell(0, 1)
+    assert QApplication.focusWidget() is title.inner
+    qtbot.keyClick(title.inner, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is amount.inner  # the amount, not the lot's title
+    qtbot.keyClick(amount.inner, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is lots.cells[0][3].inner
+    qtbot.keyClick(lots.cells[0][3].inner, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is lots.cells[1][0].inner  # the next row
+    last = lots.cells[-1][-1]
+    lots.focus_cell(len(lots.cells) - 1, len(lots.cells[-1]) - 1)
+    qtbot.keyClick(last.inner, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is lots.add_button  # out of the table
+    qtbot.keyClick(title.inner, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is lots.cells[0][0].inner
+    qtbot.keyClick(lots.cells[0][0].inner, Qt.Key.Key_Backtab)
+    focused = QApplication.focusWidget()
+    assert focused is not None and not lots.isAncestorOf(focused)  # before the table
+    # typing in a cell and tabbing on keeps each value in its own column
+    type_text(qtbot, amount, "30.000")
+    qtbot.keyClick(amount.inner, Qt.Key.Key_Tab)
+    assert editor.draft()["tender"]["lots"][0]["estimated_amount"] == "30000.00"
+    assert editor.draft()["tender"]["lots"][0]["title"] == "Repas des écoles"
+
+
+@pytest.mark.parametrize(("typed", "stored", "shown"), [
+    ("30.000", "30000.00", "30\u202f000,00"),
+    ("30 000", "30000.00", "30\u202f000,00"),
+    ("30,5", "30.50", "30,50"),
+    ("1.234.567,5", "1234567.50", "1\u202f234\u202f567,50"),
+])
+def test_amounts_as_the_french_type_them(qtbot: QtBot, window: MainWindow, typed: str,
+                                         stored: str, shown: str) -> None:
+    editor = new_editor(qtbot, window, "convention_annuelle")
+    editor.go_to(3)
+    amount = editor.editor_at("subsidy.annual_amount")
+    assert amount is not None
+    type_text(qtbot, amount, typed)
+    assert editor.draft()["subsidy"]["annual_amount"] == stored
+    assert amount.line.text() == shown  # type: ignore[attr-defined]
+
+
+def test_an_ambiguous_amount_is_refused_never_read_as_thirty_euros(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    editor = new_editor(qtbot, window, "convention_annuelle")
+    editor.go_to(3)
+    amount = editor.editor_at("subsidy.annual_amount")
+    row = editor.row_at("subsidy.annual_amount")
+    assert amount is not None and row is not None
+    type_text(qtbot, amount, "30,000")
+    assert editor.draft()["subsidy"]["annual_amount"] == "30,000"  # kept as typed, not 30
+    assert row.error.text() == ("⚠ « 30,000 » est ambigu : écrivez « 30\u202f000 » ou « 30 » "
+                                "(espaces entre les milliers, virgule avant les décimales)")
+    editor.wait_analysis()
+    assert editor.analysis is not None and editor.analysis.dossier is None
+    assert "complet" not in editor.findings.summary.text()
+    # leaving the step says there is a wrong value on it
+    editor.next_step()
+    assert editor.notice.isVisible()
+    assert "« Financement » a 1 valeur(s) incorrecte(s)" in editor.notice.text()
+    editor.previous_step()
+    type_text(qtbot, amount, "30 000")
+    editor.next_step()
+    assert not editor.notice.isVisible()
+
+
+def test_a_step_is_ticked_only_when_its_fields_are_valid(
+    qtbot: QtBot, window: MainWindow, write_dossier: Write, tender: dict[str, Any]
+) -> None:
+    from drafting_app.ui.dossier_editor import STEP_VALID_ROLE
+
+    assert window.open_path(write_dossier(tender, "marche.json"))
+    editor = window.editor
+    assert editor is not None
+    editor.wait_analysis()
+
+    def valid() -> list[bool]:
+        return [bool(editor.nav.item(i).data(STEP_VALID_ROLE)) for i in range(editor.nav.count())]
+
+    # opened, not visited: valid steps are ticked; the clause step holds a blocking finding
+    # (no environmental execution condition), so neither it nor « Documents » is
+    assert valid() == [True, True, True, False, True, True, False]
+    assert editor.nav.item(3).toolTip() == "Pas encore complète"
+    editor.go_to(2)
+    lots = editor.table_at("tender.lots")
+    assert lots is not None
+    type_text(qtbot, lots.cells[1][2], "beaucoup")
+    editor.wait_analysis()
+    # the checks wait for a readable dossier: only the lots step is marked
+    assert valid() == [True, True, False, True, True, True, False]
+    assert editor.nav.item(2).toolTip() == "1 point(s) à voir"
+    type_text(qtbot, lots.cells[1][2], "20 000")
+    editor.go_to(3)
+    assert editor.clause_step is not None
+    editor.clause_step.show_more(True)
+    condition = editor.clause_step.form.editor_at(("tender", "environmental_condition"))
+    assert condition is not None
+    type_text(qtbot, condition, "Le CCTP impose la collecte et le recyclage des emballages.")
+    editor.wait_analysis()
+    assert valid() == [True] * 7
+    assert editor.nav.item(3).toolTip() == "Étape complète"
+
+
+def test_a_convention_speaks_of_the_collectivite_not_a_buyer(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    editor = new_editor(qtbot, window, "convention_annuelle")
+    labels = []
+    for dotted in ("title", "buyer.name", "buyer.kind", "buyer.address.street", "buyer.siret",
+                   "buyer.signatory.name", "buyer.signatory.title"):
+        row = editor.row_at(dotted)
+        assert row is not None
+        labels.append(row.label.text())
+        labels.append(row.help.text())
+    assert "Nom de la collectivité" in labels and "Type de collectivité" in labels
+    assert not [label for label in labels if "acheteur" in label.lower()]
+    assert not any("seuils européens" in label for label in labels)
+    name = editor.editor_at("buyer.name")
+    assert name is not None
+    assert name.line.placeholderText() == "ex. : Département de Maine-et-Loire"  # type: ignore[attr-defined]
+    tender_editor = new_editor(qtbot, window, "marche_public")
+    tender_name = tender_editor.row_at("buyer.name")
+    assert tender_name is not None and tender_name.label.text() == "Nom de l’acheteur"
+
+
+def test_the_empty_choice_is_worded_the_same_in_every_list(
+    qtbot: QtBot, window: MainWindow, write_dossier: Write, tender: dict[str, Any]
+) -> None:
+    from drafting_app.ui.value_inputs import ChoiceEditor
+
+    assert window.open_path(write_dossier(tender, "marche.json"))
+    editor = window.editor
+    assert editor is not None and editor.clause_step is not None
+    editor.clause_step.browser.select_clause("insertion-condition-execution")
+    empties = set()
+    for combo_editor in editor.findChildren(ChoiceEditor):
+        if None in combo_editor.values:
+            empties.add(combo_editor.combo.itemText(combo_editor.values.index(None)))
+    assert empties == {"— non renseigné —"}

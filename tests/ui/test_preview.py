@@ -48,10 +48,10 @@ def test_an_incomplete_dossier_is_previewed_with_placeholders(
     editor.wait_analysis()
     text = editor.preview.browser.toPlainText()
     assert "L’aperçu apparaîtra dès que ces champs seront renseignés" in text
-    assert "Type d’acheteur" in text and "SIRET" in text
+    assert "Type de collectivité" in text and "SIRET" in text  # a convention: no buyer
     choose(editor.editor_at("buyer.kind"), "Département")  # type: ignore[arg-type]
-    for dotted, value in (("buyer.siret", "22490001700016"),
-                          ("subsidy.association.siret", "82345678900015"),
+    for dotted, value in (("buyer.siret", "22490001700019"),
+                          ("subsidy.association.siret", "82345678900010"),
                           ("subsidy.association.rna", "W491012345"),
                           ("buyer.address.postcode", "49100"),
                           ("subsidy.association.address.postcode", "49000"),

@@ -184,3 +184,35 @@ def test_menu_opens_the_review_screen(window: MainWindow) -> None:
     assert review is not None and review.isVisible()
     assert len(review.listed_ids()) == len(window.core.library.clauses)  # type: ignore[union-attr]
     review.close()
+
+
+def test_the_card_shows_the_wording_a_lawyer_reads(screen: ReviewScreen) -> None:
+    assert screen.select_clause("lot-reserve-siae")
+    card = screen.card.toPlainText().replace("\u00a0", " ")
+    assert "{%" not in card and "{{" not in card and "lots[0]" not in card
+    assert "[Si le marché n’est pas alloti :]" in card
+    assert "[numéro du lot]" in card
+    shown = screen.card.toHtml()
+    assert "#fff176" in shown  # placeholders highlighted
+
+
+def test_compares_the_example_renderings_on_request(
+        qtbot: QtBot, screen: ReviewScreen, library_copy: Path, tmp_path: Path) -> None:
+    folder = library_copy / "clauses" / "pme-retenue-garantie"
+    assert screen.select_clause("pme-retenue-garantie")
+    screen.reviewer.setText("Marie Dupont")
+    qtbot.mouseClick(screen.decision_buttons[S.VALIDATED], Qt.MouseButton.LeftButton)
+    opened = read_clause_files(folder)
+    text = opened.text.replace("de leur montant.", "de leur montant hors taxes.")
+    save_edit(opened, "Paul Martin", NOW, text=text)
+    screen.reload()
+    screen.tabs.setCurrentIndex(1)
+    plain = screen.diff.toPlainText()
+    assert "hors taxes" in plain and "Exemple rédigé" not in plain
+    assert "{{" not in plain and "[taux de la retenue de garantie" in plain
+    screen.renderings.setChecked(True)
+    plain = screen.diff.toPlainText().replace("\u00a0", " ")
+    assert "Exemple rédigé" in plain and "au taux de 5 % de leur montant" in plain
+    screen.resize(1240, 780)
+    screen.grab().save(str(tmp_path / "comparaison.png"))
+    assert (tmp_path / "comparaison.png").stat().st_size > 10_000

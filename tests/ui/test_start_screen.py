@@ -49,7 +49,9 @@ def test_examples_open_as_new_unsaved_dossiers(qtbot: QtBot, window: MainWindow)
     item = listed.item(titles.index("Marché public — Entretien des espaces verts 2027-2029"))
     source = Path(str(item.data(PATH_ROLE)))
     before = source.read_bytes()
-    listed.itemActivated.emit(item)
+    listed.scrollToItem(item)
+    qtbot.mouseClick(listed.viewport(), Qt.MouseButton.LeftButton,
+                     pos=listed.visualItemRect(item).center())  # one click opens it
     editor = window.editor
     assert editor is not None
     assert window.path is None  # saving asks for a new name: the example stays intact

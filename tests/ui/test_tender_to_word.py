@@ -142,7 +142,9 @@ def test_tender_from_start_screen_to_word_files(
     assert "Fourniture et livraison de repas pour les écoles" in ccap
     assert "Action d’insertion professionnelle" in ccap
     assert "245 heures" in ccap  # 150 000 € × 70 % × 7 % ÷ 30 €, lot 1 only
-    assert "Maison de l’emploi, 02 41 00 00 00" in ccap
+    # the clause's full text (facilitator included) is in the social annex the CCAP refers to
+    annex = word_text(out / "Annexe_clause_sociale_2027-RS-001.docx")
+    assert "Maison de l’emploi, 02 41 00 00 00" in annex
 
     # open a document with the system's application
     panel.results.setCurrentRow(0)

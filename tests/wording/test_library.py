@@ -9,7 +9,8 @@ import pytest
 
 from drafting_app.files.problems import Problem
 from drafting_app.files.toml_files import locate
-from drafting_app.wording.library import load_library
+from drafting_app.wording.library import Library, load_library
+from drafting_app.wording.model import ClauseStatus, ReferenceStatus
 from drafting_app.wording.render import Formats, make_environment
 from tests.conftest import LIBRARY
 
@@ -160,7 +161,47 @@ def test_reference_to_check_requires_the_status(broken: Path) -> None:
     (problem,) = load(broken)
     assert "est à vérifier" in problem.message
     edit(meta, 'status = "à valider"', 'status = "à vérifier"')
+    (problem,) = load(broken)  # the status alone is not enough: say what to verify
+    assert "to_check" in problem.message and "R2111-16" in problem.message
+    edit(meta, 'status = "à vérifier"',
+         'status = "à vérifier"\nto_check = "numéro de l\'article R2111-16"')
     assert load(broken) == []
+
+
+def test_to_check_status_without_an_open_point_is_refused(broken: Path) -> None:
+    """A clause « à vérifier » whose facts are all verified must name what is left open."""
+    meta = broken / "clauses" / CLAUSE / "clause.toml"
+    edit(meta, 'status = "à valider"', 'status = "à vérifier"')
+    (problem,) = load(broken)
+    assert problem.path == meta and problem.line == 5
+    assert "toutes ses références sont vérifiées" in problem.message
+    assert "to_check" in problem.message and "à valider" in problem.message
+    edit(meta, 'status = "à vérifier"',
+         'status = "à vérifier"\nto_check = "taux de reprise des déchets verts"')
+    assert load(broken) == []
+
+
+def test_open_point_requires_the_to_check_status(broken: Path) -> None:
+    """A clause that names an unverified fact cannot be « à valider » or « validé »."""
+    meta = broken / "clauses" / CLAUSE / "clause.toml"
+    edit(meta, 'status = "à valider"',
+         'status = "à valider"\nto_check = "taux de reprise des déchets verts"')
+    (problem,) = load(broken)
+    assert problem.line == 5 and "« à valider » alors que to_check" in problem.message
+
+
+def test_shipped_statuses_match_their_facts(library: Library) -> None:
+    """Every shipped clause « à vérifier » says what is open; no other clause does."""
+    assert library.references is not None
+    for clause in library.clauses.values():
+        meta = clause.meta
+        unverified = [r for r in meta.references
+                      if library.references.status_of(r.text, r.article)
+                      is ReferenceStatus.TO_CHECK]
+        if meta.status is ClauseStatus.TO_CHECK:
+            assert meta.to_check.strip(), clause.id
+        else:
+            assert not unverified and not meta.to_check.strip(), clause.id
 
 
 def test_placement_in_an_unknown_slot_is_reported(broken: Path) -> None:

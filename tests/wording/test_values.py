@@ -13,8 +13,16 @@ from drafting_app.documents.text import blocks_to_text
 from drafting_app.dossier.model import Dossier
 from drafting_app.dossier.storage import load_dossier
 from drafting_app.wording.library import Library, load_library
+from drafting_app.wording.model import Variable, VariableType
 from drafting_app.wording.render import Formats, Renderer, make_environment
-from drafting_app.wording.values import dossier_value, field_path_exists
+from drafting_app.wording.values import (
+    NumberError,
+    coerce_value,
+    dossier_value,
+    field_path_exists,
+    parse_number,
+    read_number,
+)
 from tests.conftest import EXAMPLES, LIBRARY
 
 
@@ -79,3 +87,48 @@ def test_bounds_still_apply_to_dossier_values(renderer: Renderer, rate: Decimal)
     dossier = tender_with(str(rate), None)
     _, problems = renderer.clause_context(clause, dossier, dossier.clauses[0])
     assert problems == []
+
+
+@pytest.mark.parametrize(("typed", "number"), [
+    ("30 000", "30000"), ("30.000", "30000"), ("30\u202f000,00 €", "30000.00"),
+    ("1.234.567", "1234567"), ("1.234,50", "1234.50"), ("30,5", "30.5"), ("30.5", "30.5"),
+    ("0,125", "0.125"), ("0.500", "0.500"), ("150000.00", "150000.00"), ("5 %", "5"),
+    ("-2,5", "-2.5"), ("12'500", "12500"),
+])
+def test_numbers_as_the_french_type_them(typed: str, number: str) -> None:
+    assert read_number(typed) == Decimal(number)
+    assert parse_number(typed) == Decimal(number)
+
+
+@pytest.mark.parametrize(("typed", "advice"), [
+    ("30,000", "écrivez « 30\u202f000 » ou « 30 »"),
+    ("1,234.50", "écrivez « 1\u202f234,50 »"),
+    ("1,234,567", "écrivez « 1\u202f234\u202f567 »"),
+])
+def test_an_ambiguous_number_is_refused_with_advice(typed: str, advice: str) -> None:
+    with pytest.raises(NumberError) as caught:
+        read_number(typed)
+    assert caught.value.ambiguous and f"« {typed} » est ambigu" in caught.value.message
+    assert advice in caught.value.message
+    assert parse_number(typed) is None  # never 30,00 €
+    variable = Variable(name="montant", type=VariableType.MONEY, label="Montant")
+    assert coerce_value(variable, typed) == (None, caught.value.message)
+
+
+def test_what_is_not_a_number() -> None:
+    for typed in ("trente", "1.2.3", "1,5.3", "12 500,00 $"):
+        with pytest.raises(NumberError) as caught:
+            read_number(typed)
+        assert not caught.value.ambiguous
+    assert read_number("  ") is None
+
+
+def test_the_command_line_reads_numbers_the_same_way(capsys: pytest.CaptureFixture[str]) -> None:
+    from drafting_app.cli.main import main
+
+    assert main(["insertion", "--montant", "1.000.000", "--metier", "maconnerie",
+                 "--taux", "5"]) == 0
+    assert "833" in capsys.readouterr().out
+    assert main(["insertion", "--montant", "1,000", "--metier", "maconnerie",
+                 "--taux", "5"]) == 2
+    assert "« 1,000 » n’est pas un nombre" in capsys.readouterr().err
