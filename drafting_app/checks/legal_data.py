@@ -21,15 +21,8 @@ from pydantic import (
     model_validator,
 )
 
-from drafting_app.dossier.model import (
-    BuyerKind,
-    Ccag,
-    ContractKind,
-    Identifier,
-    NonEmpty,
-    Reservation,
-    Strict,
-)
+from drafting_app.dossier.model import BuyerKind, Ccag, ContractKind, Reservation
+from drafting_app.dossier.types import Identifier, NonEmpty, Strict
 from drafting_app.files.problems import Problem
 from drafting_app.files.toml_files import locate, read_toml_file, validate_file
 from drafting_app.wording.library import REFERENCES_FILE, load_references

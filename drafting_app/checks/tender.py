@@ -8,12 +8,14 @@ from decimal import Decimal
 from drafting_app.advisers.contracting_mode import Mode, advise, is_answered
 from drafting_app.checks.context import Context, finding, lot_numbers
 from drafting_app.checks.findings import Finding, Severity
-from drafting_app.checks.legal_data import Threshold
+from drafting_app.checks.legal_data import LegalData, Threshold
+from drafting_app.documents.facts import ConditionCategories, resolve_facts
 from drafting_app.dossier.model import (
     FORMALISED_PROCEDURES,
     BuyerKind,
     ContractKind,
     CriterionKind,
+    Dossier,
     Lot,
     Procedure,
 )
@@ -22,17 +24,40 @@ from drafting_app.dossier.model import (
 LAICITE_CLAUSE = "service-public-laicite-neutralite"
 
 
-def _eu_threshold(ctx: Context) -> Threshold | None:
+def eu_threshold(legal: LegalData, dossier: Dossier) -> Threshold | None:
     """The EU threshold; the central authorities' one for a State body on their list."""
-    tender = ctx.tender
-    buyer = ctx.dossier.buyer
+    tender = dossier.tender
+    assert tender is not None
+    buyer = dossier.buyer
     if buyer.kind is BuyerKind.STATE_PUBLIC_BODY and buyer.central_government_authority:
-        central = ctx.legal.threshold("seuil_europeen_ep_central", tender.launch_date,
-                                      tender.contract_kind, buyer.kind)
+        central = legal.threshold("seuil_europeen_ep_central", tender.launch_date,
+                                  tender.contract_kind, buyer.kind)
         if central is not None:
             return central
-    return ctx.legal.threshold("seuil_europeen", tender.launch_date, tender.contract_kind,
-                               buyer.kind)
+    return legal.threshold("seuil_europeen", tender.launch_date, tender.contract_kind,
+                           buyer.kind)
+
+
+def _eu_threshold(ctx: Context) -> Threshold | None:
+    return eu_threshold(ctx.legal, ctx.dossier)
+
+
+def condition_categories(legal: LegalData) -> ConditionCategories:
+    """The clause categories that make execution conditions, as the dated data lists them."""
+    return ConditionCategories(frozenset(legal.detection.social_categories),
+                               frozenset(legal.detection.environment_categories))
+
+
+def social_condition_due(legal: LegalData, dossier: Dossier) -> bool:
+    """Whether L2112-2-1 requires a social execution condition on every lot: launched once the
+    rule is in force, at or above the EU threshold (estimated value, renewals included)."""
+    tender = dossier.tender
+    if tender is None or tender.social_condition.strip():
+        return False
+    rule = legal.rule("condition_execution_sociale", tender.launch_date)
+    threshold = eu_threshold(legal, dossier)
+    return rule is not None and threshold is not None and (
+        tender.estimated_value() >= threshold.value)
 
 
 def estimated_value_text(ctx: Context) -> str:
@@ -346,12 +371,11 @@ def check_social_condition(ctx: Context) -> Iterator[Finding]:
     tender = ctx.tender
     rule = ctx.legal.rule("condition_execution_sociale", tender.launch_date)
     threshold = _eu_threshold(ctx)
-    if (rule is None or threshold is None or tender.estimated_value() < threshold.value
-            or tender.social_condition.strip()):
+    if rule is None or threshold is None or not social_condition_due(ctx.legal, ctx.dossier):
         return
-    covered: set[int] = set()
-    for selected in ctx.execution_conditions(ctx.legal.detection.social_categories):
-        covered |= {lot.number for lot in ctx.lots_of(selected)}
+    # the lots the pieces print as bound by a social condition: one reading for both
+    facts = resolve_facts(ctx.library, ctx.dossier, categories=condition_categories(ctx.legal))
+    covered = {lot.number for lot in facts.lots if lot.social_conditions}
     missing = [(index, lot) for index, lot in enumerate(tender.lots)
                if lot.number not in covered]
     if not missing:

@@ -32,12 +32,6 @@ from drafting_app.wording.values import coerce_values, with_dossier_defaults
 #: The same figure the CCAP skeleton states; one constant until the dated data carries it.
 ADVANCE_THRESHOLD = Decimal(50000)
 
-#: categories of execution-condition clauses, as the checks' detection data lists them
-SOCIAL_CATEGORIES = frozenset({"insertion", "emploi", "social", "handicap", "egalite"})
-ENVIRONMENT_CATEGORIES = frozenset(
-    {"environnement", "economie-circulaire", "reemploi", "alimentation-durable",
-     "restauration-collective", "energie", "mobilite", "dechets", "commerce-equitable"}
-)
 #: clauses that fix a volume of insertion hours per lot
 INSERTION_ACTIONS = ("insertion-condition-execution", "insertion-proprete-reprise-personnel")
 #: the L2112-2-1 clause: it only names a measure that another clause defines
@@ -115,6 +109,8 @@ class LotFacts:
     maximum_text: str
     advance_due: bool
     social_conditions: tuple[str, ...]
+    # why no social condition binds the lot (the lot's own reason, else the tender's), or ""
+    social_exception: str
     environmental_conditions: tuple[str, ...]
     insertion_hours: int | None
     insertion_hours_per_period: int | None
@@ -180,6 +176,8 @@ class Facts:
     conditions: tuple[Condition, ...]
     to_validate: tuple[ClauseToValidate, ...]
     reference: str = ""
+    # L2112-2-1 requires a social execution condition on every lot (EU value, from 22/08/2026)
+    social_condition_due: bool = False
     purchase_family: str = ""
     contract_form: str = ""
     fair_trade_counted: bool = False
@@ -204,8 +202,9 @@ class Facts:
 
     @property
     def lots_without_social_condition(self) -> tuple[LotFacts, ...]:
-        """Lots that no social execution condition binds."""
-        return tuple(lot for lot in self.lots if not lot.social_conditions)
+        """Lots that no social execution condition binds and that record no reason for it."""
+        return tuple(lot for lot in self.lots
+                     if not lot.social_conditions and not lot.social_exception)
 
     @property
     def any_minimum(self) -> bool:
@@ -328,15 +327,18 @@ def bound_text(value: Decimal | None, unit: str, missing: str, money: Formatter,
 
 
 def resolve_facts(
-    library: Library, dossier: Dossier, money: Formatter = str, number: Formatter = str
+    library: Library, dossier: Dossier, money: Formatter = str, number: Formatter = str,
+    categories: ConditionCategories | None = None, social_condition_due: bool = False,
 ) -> Facts:
     """The facts of a dossier (a subsidy dossier has no lots and an empty outline).
 
-    `money` and `number` write amounts and quantities as the documents do.
+    `money` and `number` write amounts and quantities as the documents do; `categories` are
+    the dated data's categories of execution conditions (the same the checks use), and
+    `social_condition_due` whether L2112-2-1 requires a social condition for every lot.
     """
+    categories = categories or ConditionCategories(frozenset(), frozenset())
     tender = dossier.tender
-    selected = [(c, library.clause(c.id)) for c in dossier.clauses]
-    present = [(c, clause) for c, clause in selected if clause is not None]
+    present = chosen_in_library(library, dossier)
     printed = [clause for _, clause in present]
     chosen_ids = {clause.id for clause in printed}
     for clause_id in standard_clauses(dossier):
@@ -380,30 +382,8 @@ def resolve_facts(
             if volume is not None:
                 hours[lot.number] = volume
 
-    conditions = []
-    social: dict[int, list[str]] = {lot.number: [] for lot in tender.lots}
-    environmental: dict[int, list[str]] = {lot.number: [] for lot in tender.lots}
-    for chosen, clause in present:
-        if not _placed_in_execution(clause):
-            continue
-        category = clause.meta.category
-        lots = [lot.number for lot in _lots_of(tender, chosen)]
-        if chosen.id == SOCIAL_POINTER:
-            measure = str(values[chosen.id].get("mesure", ""))
-            if "alternance" not in measure:
-                # it only points at the insertion action: it binds the lots that action covers
-                lots = [n for n in lots if n in insertion_lots]
-        if category in SOCIAL_CATEGORIES:
-            target = social
-        elif category in ENVIRONMENT_CATEGORIES:
-            target = environmental
-        else:
-            continue
-        if not lots:
-            continue
-        conditions.append(Condition(clause.meta.title, tuple(lots)))
-        for lot_number in lots:
-            target[lot_number].append(clause.meta.title)
+    conditions, social, environmental = execution_conditions(
+        tender, present, values, insertion_lots, categories)
 
     lots_facts = []
     for lot in sorted(tender.lots, key=lambda item: item.number):
@@ -432,6 +412,8 @@ def resolve_facts(
             advance_due=advance.rate is not None and (
                 advance.without_threshold or lot.estimated_amount > ADVANCE_THRESHOLD),
             social_conditions=tuple(sorted(social[lot.number])),
+            social_exception=(lot.social_condition_exception.strip()
+                              or tender.social_condition_exception.strip()),
             environmental_conditions=tuple(sorted(environmental[lot.number])),
             insertion_hours=(
                 None if period_hours is None else period_hours * tender.periods),
@@ -451,6 +433,7 @@ def resolve_facts(
         advance=advance,
         criteria=_criteria(tender, by_id, values),
         conditions=tuple(conditions),
+        social_condition_due=social_condition_due,
         to_validate=to_validate,
         reference=unbreakable(dossier.reference),
     )
@@ -500,3 +483,53 @@ def _criteria(
 
 def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class ConditionCategories:
+    """Clause categories that make a chosen clause a social or environmental execution
+    condition (the dated data's `[detection]`: one definition for the pieces and the checks)."""
+
+    social: frozenset[str]
+    environmental: frozenset[str]
+
+
+def chosen_in_library(library: Library, dossier: Dossier) -> list[tuple[ChosenClause, Clause]]:
+    """The dossier's chosen clauses that the library has, in the dossier's order."""
+    found = [(c, library.clause(c.id)) for c in dossier.clauses]
+    return [(c, clause) for c, clause in found if clause is not None]
+
+
+def execution_conditions(
+    tender: Tender, present: list[tuple[ChosenClause, Clause]],
+    values: Mapping[str, Mapping[str, Any]], insertion_lots: set[int],
+    categories: ConditionCategories,
+) -> tuple[list[Condition], dict[int, list[str]], dict[int, list[str]]]:
+    """The chosen execution conditions, and per lot the titles of the social and the
+    environmental ones that bind it."""
+    conditions = []
+    social: dict[int, list[str]] = {lot.number: [] for lot in tender.lots}
+    environmental: dict[int, list[str]] = {lot.number: [] for lot in tender.lots}
+    for chosen, clause in present:
+        if not _placed_in_execution(clause):
+            continue
+        category = clause.meta.category
+        lots = [lot.number for lot in _lots_of(tender, chosen)]
+        if chosen.id == SOCIAL_POINTER:
+            measure = str(values[chosen.id].get("mesure", ""))
+            if "alternance" not in measure:
+                # it only points at the insertion action: it binds the lots that action covers
+                lots = [n for n in lots if n in insertion_lots]
+        if category in categories.social:
+            target = social
+        elif category in categories.environmental:
+            target = environmental
+        else:
+            continue
+        if not lots:
+            continue
+        conditions.append(Condition(clause.meta.title, tuple(lots)))
+        for lot_number in lots:
+            target[lot_number].append(clause.meta.title)
+
+    return conditions, social, environmental

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from drafting_app.dossier.model import HolderKind
+from drafting_app.dossier.award import HolderKind
 from drafting_app.followup.indicators import Figure, Scope, compute_all, holder_amounts
 from drafting_app.followup.records import ContractRecord
 from drafting_app.followup.register import Register

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from drafting_app.checks.legal_data import LegalData
-from drafting_app.dossier.model import Ccag, PriceForm, PriceKind, Procedure
+from drafting_app.dossier.award import PriceKind
+from drafting_app.dossier.model import Ccag, PriceForm, Procedure
 from drafting_app.followup.records import ContractRecord, LotRecord
 
 SCHEMA_PATH = Path(__file__).with_name("schema_decp_v2.0.3.json")

@@ -19,7 +19,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
-from drafting_app.dossier.model import DossierKind, HolderKind, Reservation
+from drafting_app.dossier.award import HolderKind
+from drafting_app.dossier.model import DossierKind, Reservation
 from drafting_app.followup.considerations import has_environmental, has_social
 from drafting_app.followup.records import ContractRecord
 

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from drafting_app.dossier.model import ContractKind, HolderKind
+from drafting_app.dossier.award import HolderKind
+from drafting_app.dossier.model import ContractKind
 from drafting_app.followup.considerations import has_social
 from drafting_app.followup.records import ContractRecord, add_months
 

@@ -19,7 +19,7 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 
-from drafting_app.dossier.model import Strict
+from drafting_app.dossier.types import Strict
 from drafting_app.files.problems import Problem
 from drafting_app.files.toml_files import locate, read_toml_file, validate_file
 from drafting_app.followup.indicators import INDICATOR_IDS

@@ -20,25 +20,23 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from drafting_app.dossier.award import Award, ExecutionYear, Holder, LotAward, PaymentMade
 from drafting_app.dossier.model import (
     Address,
     AdvisorAnswers,
     Association,
-    Award,
     BudgetLine,
     Buyer,
     ChosenClause,
     Criterion,
     Dossier,
-    ExecutionYear,
-    Holder,
     Indicator,
     Lot,
-    LotAward,
     Objective,
     Payment,
-    PaymentMade,
     Person,
+    PriceLine,
+    StaffLine,
     SubCriterion,
     Subsidy,
     Tender,
@@ -88,6 +86,8 @@ MODEL_NOUNS: Mapping[type[BaseModel], ModelNoun] = MappingProxyType({
     Holder: ModelNoun("titulaire", "du titulaire"),
     ExecutionYear: ModelNoun("année d’exécution", "de l’année d’exécution"),
     PaymentMade: ModelNoun("versement effectué", "du versement effectué"),
+    PriceLine: ModelNoun("ligne du bordereau des prix", "de la ligne du bordereau des prix"),
+    StaffLine: ModelNoun("poste à reprendre", "du poste à reprendre"),
 })
 
 L = FieldLabel
@@ -117,6 +117,8 @@ FIELD_LABELS: Mapping[str, FieldLabel] = MappingProxyType({
     "Buyer.signatory": L("signataire pour l’acheteur"),
     "Buyer.operating_expenditure_over_60m": L(
         "dépenses de fonctionnement de l’acheteur supérieures à 60 millions d’euros"),
+    "Buyer.accountant": L("comptable public assignataire"),
+    "Buyer.population": L("nombre d’habitants de la commune"),
     "Buyer.central_government_authority": L(
         "établissement public national de l’État compté parmi les autorités centrales"),
     # tender
@@ -158,6 +160,19 @@ FIELD_LABELS: Mapping[str, FieldLabel] = MappingProxyType({
     "Tender.estimated_value": L(
         "valeur estimée du marché, toutes options et reconductions comprises", MONEY),
     "Tender.public_service_entrusted": L("le marché confie l’exécution d’un service public"),
+    "Tender.contract_form": L("forme du marché (marché ordinaire ou accord-cadre)"),
+    "Tender.penalty_regime": L("régime des pénalités"),
+    "Tender.budget_imputation": L("imputation budgétaire"),
+    "Tender.site_visit": L("visite des lieux"),
+    "Tender.site_visit_details": L("modalités de la visite des lieux"),
+    "Tender.backup_copy_address": L("adresse d’envoi de la copie de sauvegarde"),
+    "Tender.offer_language": L("langue de rédaction des offres"),
+    "Tender.currency": L("monnaie du marché"),
+    "Tender.review_body": L("instance chargée des procédures de recours"),
+    "Tender.review_body_address": L("adresse de l’instance chargée des procédures de recours"),
+    "Tender.purchase_family": L("famille d’achat"),
+    "Tender.school_catering": L("restauration scolaire"),
+    "Tender.groupement_rows": L("nombre de lignes prévues pour les membres d’un groupement"),
     # lots, criteria
     "Lot.number": L("numéro {de}"),
     "Lot.title": L("intitulé {de}"),
@@ -165,6 +180,23 @@ FIELD_LABELS: Mapping[str, FieldLabel] = MappingProxyType({
     "Lot.description": L("description {de}"),
     "Lot.reservation": L("réservation {de}"),
     "Lot.cpv_codes": L("codes CPV {de}", item="code CPV {de}"),
+    "Lot.minimum": L("minimum {de}", MONEY),
+    "Lot.maximum": L("maximum {de}", MONEY),
+    "Lot.bounds_unit": L("unité du minimum et du maximum {de}"),
+    "Lot.pricing": L("forme des prix {de}"),
+    "Lot.price_lines": L("lignes du bordereau des prix {de}",
+                         item="ligne du bordereau des prix {de}"),
+    "Lot.staff_to_take_over": L("personnel à reprendre {de}", item="poste à reprendre {de}"),
+    "PriceLine.label": L("désignation {de}"),
+    "PriceLine.unit": L("unité {de}"),
+    "PriceLine.quantity": L("quantité estimée {de}"),
+    "PriceLine.reference": L("numéro de prix {de}"),
+    "StaffLine.qualification": L("qualification {de}"),
+    "StaffLine.level": L("niveau ou coefficient {de}"),
+    "StaffLine.contract": L("nature du contrat {de}"),
+    "StaffLine.monthly_hours": L("heures mensuelles {de}"),
+    "StaffLine.seniority": L("ancienneté {de}"),
+    "StaffLine.site": L("site d’affectation {de}"),
     "Lot.social_condition_exception": L(
         "motif d’absence de condition d’exécution sociale {de}"),
     "Criterion.name": L("nom {de}"),

@@ -10,7 +10,8 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from drafting_app.dossier.model import DossierKind, Identifier, NonEmpty, Strict
+from drafting_app.dossier.model import DossierKind
+from drafting_app.dossier.types import Identifier, NonEmpty, Strict
 
 
 class ClauseStatus(StrEnum):

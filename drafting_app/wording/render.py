@@ -256,9 +256,15 @@ class Renderer:
     def facts(self, dossier: Dossier) -> Facts:
         """The facts every piece of `dossier` prints (resolved once per dossier)."""
         if self._facts is None or self._facts[0] is not dossier:
+            # imported here: the checks package itself imports the renderer
+            from drafting_app.checks.tender import condition_categories, social_condition_due
+
             filters = self.env.filters
-            self._facts = (dossier, resolve_facts(self.library, dossier, filters["money"],
-                                                  filters["number"]))
+            legal = self.legal_data()
+            self._facts = (dossier, resolve_facts(
+                self.library, dossier, filters["money"], filters["number"],
+                condition_categories(legal) if legal is not None else None,
+                legal is not None and social_condition_due(legal, dossier)))
         return self._facts[1]
 
     def _context(self, dossier: Dossier) -> dict[str, Any]:

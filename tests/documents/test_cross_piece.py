@@ -272,3 +272,47 @@ def test_the_comparison_sees_a_contradiction(renderer: Renderer) -> None:
                                     "Aucun niveau minimal de capacité financière n’est exigé")
     broken = re.sub(r"\| Lot \| Chiffre.*?\n\n", "", broken, flags=re.S)
     assert avis_turnover(broken, numbers) != rc
+
+
+@pytest.mark.parametrize("variant", ["as_is", "no_equality_clause", "adapted_procedure",
+                                     "lot_reason", "below_threshold"])
+def test_the_ccap_and_the_check_name_the_same_lots_without_a_social_condition(
+        renderer: Renderer, variant: str) -> None:
+    """L2112-2-1: the CCAP's « À compléter » note and `clausier check` read the same lots."""
+    from drafting_app.checks import load_legal_data, run_checks
+
+    dossier = load_dossier(EXAMPLES / "marche_restauration_collective.json")
+    tender = dossier.tender
+    assert tender is not None
+    clauses = dossier.clauses
+    if variant != "as_is":
+        clauses = tuple(c for c in clauses if c.id != "egalite-non-discrimination-execution")
+    update: dict[str, Any] = {}
+    if variant == "adapted_procedure":
+        update["procedure"] = "procedure_adaptee"
+    if variant == "lot_reason":
+        lots = list(tender.lots)
+        lots[1] = lots[1].model_copy(update={"social_condition_exception": "motif consigné"})
+        update["lots"] = tuple(lots)
+    if variant == "below_threshold":
+        update["renewals"] = 0
+        update["lots"] = tuple(lot.model_copy(update={"estimated_amount": Decimal(20000)})
+                               for lot in tender.lots)
+    dossier = Dossier.model_validate({
+        **dossier.model_dump(), "clauses": [c.model_dump() for c in clauses],
+        "tender": {**tender.model_dump(), **update}})
+    legal, _ = load_legal_data(renderer.library.root)
+    assert legal is not None
+    flagged = sorted(
+        int(re.search(r"lots\[(\d+)\]", f.field).group(1)) + 1  # type: ignore[union-attr]
+        for f in run_checks(dossier, renderer.library, legal)
+        if f.code == "CONDITION_SOCIALE_MANQUANTE")
+    ccap = texts(Renderer(renderer.library, renderer.env), dossier)["ccap"]
+    note = re.search(r"À compléter : aucune condition d’exécution sociale ne s’applique "
+                     r"(?:au lot n° (\d+)|aux lots n° ([\d, ]+))", ccap)
+    printed = [] if note is None else sorted(
+        int(n) for n in (note.group(1) or note.group(2)).replace(" ", "").split(","))
+    expected = {"as_is": [], "no_equality_clause": [2, 3], "adapted_procedure": [2, 3],
+                "lot_reason": [3], "below_threshold": []}[variant]
+    assert flagged == expected
+    assert printed == expected
