@@ -145,6 +145,8 @@ class Formats:
 
 
 def _as_decimal(value: Any) -> Decimal:
+    if value is None:
+        raise ValueError("valeur vide : renseignez-la dans le dossier")
     if isinstance(value, bool):
         raise TypeError("un nombre est attendu, pas oui/non")
     if isinstance(value, Decimal):

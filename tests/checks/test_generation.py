@@ -64,7 +64,7 @@ def test_a_clause_that_cannot_be_rendered_is_a_blocking_finding(
     (finding,) = [f for f in findings if f.code == "CLAUSE_IMPOSSIBLE_A_RENDRE"]
     assert finding.severity is Severity.ERROR and finding.field == f"clauses[{index}]"
     assert f"clauses/{HOSTILE}/text.fr.md, ligne 1" in finding.message
-    assert "rendu impossible" in finding.message
+    assert "rendu impossible : valeur vide : renseignez-la dans le dossier" in finding.message
     # what the app analyses on each edit: blocking, so « dossier complet » cannot show
     assert any(f.severity is Severity.ERROR for f in findings)
 
