@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# the library cache of the app and of the commands the tests run: never the user's own
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="clausier-tests-cache-")
 
 from drafting_app.wording.library import Library, load_library
 from drafting_app.wording.render import Formats, Renderer, make_environment

@@ -124,6 +124,7 @@ def cmd_library_check(session: Session, args: argparse.Namespace) -> int:
     """Validate a clause library: files, variables, markup, samples, reviewed renderings."""
     if args.dir is not None:
         session.library_dir = args.dir
+    session.cache_dir = None  # every file is checked again, whatever the cache says
     library, problems, renderer = session.load()
     samples, sample_problems = load_samples(library)
     legal, legal_problems = load_legal_data(library.root)
@@ -165,6 +166,7 @@ def cmd_library_golden(session: Session, args: argparse.Namespace) -> int:
     """Render clause samples; with --write, store them as the texts to review."""
     if args.dir is not None:
         session.library_dir = args.dir
+    session.cache_dir = None  # the texts to review come from fully checked files
     library, _, renderer = session.load()
     samples, problems = load_samples(library)
     print_problems(session, problems)

@@ -25,6 +25,7 @@ from drafting_app.cli.output import (
     usage,
 )
 from drafting_app.paths import shipped_library
+from drafting_app.wording.cache import default_cache_dir
 from drafting_app.wording.render import Formats
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FINDINGS", "EXIT_OK", "build_parser", "main"]
@@ -78,6 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         out=sys.stdout,
         err=sys.stderr,
         formats=Formats(),
+        cache_dir=default_cache_dir(),
     )
     handler: Handler = namespace.handler
     try:

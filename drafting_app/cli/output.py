@@ -14,6 +14,7 @@ from drafting_app.checks import Severity
 from drafting_app.dossier.model import Dossier
 from drafting_app.dossier.storage import DossierError, load_dossier
 from drafting_app.files.problems import Problem
+from drafting_app.wording.cache import LibraryCache
 from drafting_app.wording.library import Library, load_library
 from drafting_app.wording.render import Formats, Renderer, make_environment
 
@@ -77,13 +78,17 @@ class Session:
     out: TextIO
     err: TextIO
     formats: Formats
+    #: where checked clauses and compiled templates are kept between runs; None: check all
+    cache_dir: Path | None = None
     _loaded: tuple[Library, list[Problem], Renderer] | None = None
 
     def load(self) -> tuple[Library, list[Problem], Renderer]:
         """The library, its problems, and a renderer over it (loaded once)."""
         if self._loaded is None:
             env = make_environment(self.formats)
-            library, problems = load_library(self.library_dir, env)
+            cache = (None if self.cache_dir is None
+                     else LibraryCache(self.cache_dir, self.library_dir))
+            library, problems = load_library(self.library_dir, env, cache)
             self._loaded = (library, problems, Renderer(library, env))
         return self._loaded
 

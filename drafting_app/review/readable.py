@@ -34,10 +34,16 @@ from drafting_app.review.phrases import (
     if_clause,
     lower_first,
 )
-from drafting_app.wording.library import prepare_source
-from drafting_app.wording.markup import french_typography, parse_markup, value_token
+from drafting_app.wording.markup import (
+    VALUE_CLOSE,
+    VALUE_OPEN,
+    french_typography,
+    parse_markup,
+    value_token,
+)
 from drafting_app.wording.model import ClauseMeta, Variable, VariableType
 from drafting_app.wording.render import Formats
+from drafting_app.wording.templates import prepare_source
 
 VALUE_MARK = "\ue010"
 NOTE_MARK = "\ue011"
@@ -45,7 +51,7 @@ END_MARK = "\ue012"
 #: a placeholder or a note inside a run's text: its mark, then its text, then END_MARK
 ANNOTATION = re.compile(f"([{VALUE_MARK}{NOTE_MARK}])([^{VALUE_MARK}{NOTE_MARK}{END_MARK}]*)"
                         f"{END_MARK}")
-_TOKEN = re.compile("\ue000(\\d+)\ue001")
+_TOKEN = re.compile(f"{VALUE_OPEN}(\\d+){VALUE_CLOSE}")
 _MARKS = re.compile(f"[{VALUE_MARK}{NOTE_MARK}{END_MARK}]")
 _UNIT_PREFIX = re.compile(r"^(\s*(?:-\s+|\d+\.\s+|\|\s*|>\s*|#+\s+)?)")
 _LIST_OR_ROW = re.compile(r"^\s*(?:-\s|\d+\.\s|\|)")
@@ -218,8 +224,8 @@ def _tidy(markup: str, glued: set[int]) -> str:
     for line in markup.split("\n"):
         indent = len(line) - len(line.lstrip(" "))
         body = re.sub(r" {2,}", " ", line[indent:])
-        body = re.sub(r"(\ue000(\d+)\ue001) +([.,)])", glue, body)
-        body = re.sub(r"(\() +(\ue000)", r"\1\2", body)
+        body = re.sub(f"({VALUE_OPEN}(\\d+){VALUE_CLOSE}) +([.,)])", glue, body)
+        body = re.sub(f"(\\() +({VALUE_OPEN})", r"\1\2", body)
         lines.append(line[:indent] + body.rstrip(" "))
     return "\n".join(lines)
 

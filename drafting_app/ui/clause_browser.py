@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -46,15 +47,19 @@ from drafting_app.ui.value_inputs import (
     TextEditor,
     empty_choice,
 )
+from drafting_app.wording.index import ClauseEntry
 from drafting_app.wording.library import Clause
 from drafting_app.wording.markup import french_typography
 from drafting_app.wording.model import Variable, VariableType
 from drafting_app.wording.render import RenderError
-from drafting_app.wording.search import search_clauses
+from drafting_app.wording.search import search_ids
 from drafting_app.wording.values import coerce_value
 
 CLAUSE_ID_ROLE = Qt.ItemDataRole.UserRole
 ALL = "__all__"
+#: up to this many clauses the list follows each keystroke; above, it follows a pause in typing
+SEARCH_AT_ONCE = 2000
+SEARCH_PAUSE_MS = 150
 
 
 class LinesEditor(LongTextEditor):
@@ -244,6 +249,7 @@ class ClauseBrowser(QWidget):
         self.pieces = piece_labels(tr)
         self.clause: Clause | None = None
         self._showing = False
+        self._titles: dict[str, str] = {}
 
         # left: search, filters, list
         self.search = QLineEdit()
@@ -254,19 +260,20 @@ class ClauseBrowser(QWidget):
         self.category = QComboBox()
         self.category.setAccessibleName(_("Catégorie"))
         self.category.addItem(_("Toutes les catégories"), ALL)
-        for category in sorted({c.meta.category for c in self.library.clauses.values()}):
+        index = self.library.index  # the compact index: no clause is read to list them
+        for category in sorted({e.category for e in index.values()}):
             self.category.addItem(self.categories.get(category, humanise(category)), category)
         self.piece = QComboBox()
         self.piece.setAccessibleName(_("Document"))
         self.piece.addItem(_("Tous les documents"), ALL)
-        used = {p.piece for c in self.library.clauses.values() for p in c.meta.placements}
+        used = {piece for e in index.values() for piece, _part in e.placements}
         for piece, label in self.pieces.items():
             if piece in used:
                 self.piece.addItem(label, piece.value)
         self.status = QComboBox()
         self.status.setAccessibleName(_("Statut"))
         self.status.addItem(_("Tous les statuts"), ALL)
-        for status in sorted({c.meta.status.value for c in self.library.clauses.values()}):
+        for status in sorted({e.status.value for e in index.values()}):
             self.status.addItem(status[:1].upper() + status[1:], status)
         self.fitting = QCheckBox(_("Adaptées à ce type de dossier"))
         self.fitting.setChecked(kind is not None)
@@ -370,7 +377,12 @@ class ClauseBrowser(QWidget):
         self.render_timer.setSingleShot(True)
         self.render_timer.setInterval(200)
         self.render_timer.timeout.connect(self.show_card)
-        self.search.textChanged.connect(self.refresh_list)
+        # a large library is searched once typing pauses, so that every keystroke shows at once
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_PAUSE_MS)
+        self.search_timer.timeout.connect(self.refresh_list)
+        self.search.textChanged.connect(self._search_changed)
         for combo in (self.category, self.piece, self.status):
             combo.currentIndexChanged.connect(self.refresh_list)
         self.fitting.toggled.connect(self.refresh_list)
@@ -398,70 +410,83 @@ class ClauseBrowser(QWidget):
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
-    def _fits(self, clause: Clause) -> bool:
+    def _search_changed(self) -> None:
+        if len(self.library.index) > SEARCH_AT_ONCE:
+            self.search_timer.start()
+        else:
+            self.refresh_list()
+
+    def _fits(self, entry: ClauseEntry) -> bool:
         if self.kind is None or not self.fitting.isChecked():
             return True
-        tender_clause = clause.sample_kind() is DossierKind.TENDER
+        tender_clause = entry.sample_kind is DossierKind.TENDER
         return tender_clause == (self.kind is DossierKind.TENDER)
 
-    def matching(self) -> list[Clause]:
-        """The clauses the search and the filters let through, best first."""
+    def matching(self) -> list[ClauseEntry]:
+        """The clauses the search and the filters let through, best first (index entries)."""
         category = self.category.currentData()
         piece = self.piece.currentData()
         status = self.status.currentData()
         chosen = set(self._chosen_ids()) if self.only_chosen.isChecked() else None
+        index = self.library.index
         out = []
-        for clause in search_clauses(self.library, self.search.text()):
-            meta = clause.meta
-            if category != ALL and meta.category != category:
+        for clause_id in search_ids(self.library, self.search.text()):
+            entry = index[clause_id]
+            if category != ALL and entry.category != category:
                 continue
-            if piece != ALL and all(p.piece.value != piece for p in meta.placements):
+            if piece != ALL and all(p.value != piece for p, _part in entry.placements):
                 continue
-            if status != ALL and meta.status.value != status:
+            if status != ALL and entry.status.value != status:
                 continue
-            if chosen is not None and clause.id not in chosen:
+            if chosen is not None and clause_id not in chosen:
                 continue
-            if self._fits(clause):
-                out.append(clause)
+            if self._fits(entry):
+                out.append(entry)
         return out
+
+    def _title(self, entry: ClauseEntry) -> str:
+        title = self._titles.get(entry.id)
+        if title is None:
+            title = self._titles[entry.id] = french_typography(entry.title)
+        return title
 
     def refresh_list(self) -> None:
         """Show the clauses matching the search and the filters."""
         _ = self._
         keep = self.clause.id if self.clause is not None else None
+        self.search_timer.stop()
         found = self.matching()
         chosen = self._chosen_ids()
         self.only_chosen.setText(_("Retenues pour ce dossier ({n})").format(n=len(chosen)))
-        titles = [french_typography(c.meta.title) for c in found]
+        same_title = Counter(self._title(e) for e in found)
         grouped = not self.search.text().strip()
         if grouped:
             order = {category: index for index, category in enumerate(self.categories)}
-            found.sort(key=lambda c: (order.get(c.meta.category, len(order)), c.meta.category,
-                                      french_typography(c.meta.title).casefold()))
+            found.sort(key=lambda e: (order.get(e.category, len(order)), e.category,
+                                      self._title(e).casefold()))
         self.list.blockSignals(True)
         self.list.clear()
         current = first = -1
         category = None
-        for clause in found:
-            meta = clause.meta
-            if grouped and meta.category != category:
-                category = meta.category
+        for entry in found:
+            if grouped and entry.category != category:
+                category = entry.category
                 self._section(self.categories.get(category, humanise(category)))
-            title = french_typography(meta.title)
-            if titles.count(title) > 1:
-                places = ", ".join(dict.fromkeys(self.pieces.get(p.piece, p.piece.value)
-                                                 for p in meta.placements))
+            title = self._title(entry)
+            if same_title[title] > 1:
+                places = ", ".join(dict.fromkeys(self.pieces.get(piece, piece.value)
+                                                 for piece, _part in entry.placements))
                 title = f"{title} ({places})"
-            if clause.id in chosen:
+            if entry.id in chosen:
                 title = "✓ " + title
             item = QListWidgetItem(title)
-            item.setData(CLAUSE_ID_ROLE, clause.id)
-            item.setToolTip(f"{self.categories.get(meta.category, humanise(meta.category))}"
-                            f" — {meta.status.value}")
+            item.setData(CLAUSE_ID_ROLE, entry.id)
+            item.setToolTip(f"{self.categories.get(entry.category, humanise(entry.category))}"
+                            f" — {entry.status.value}")
             self.list.addItem(item)
             row = self.list.count() - 1
             first = row if first < 0 else first
-            if clause.id == keep:
+            if entry.id == keep:
                 current = row
         self.list.blockSignals(False)
         self.count.setText(_("{n} clause(s)").format(n=len(found)))

@@ -9,9 +9,11 @@ from pathlib import Path
 from drafting_app.checks import LegalData, load_legal_data
 from drafting_app.files.problems import Problem
 from drafting_app.paths import default_layout, shipped_library
+from drafting_app.wording.cache import LibraryCache, default_cache_dir
 from drafting_app.wording.library import Library, load_library
 from drafting_app.wording.render import Formats, Renderer, make_environment
 from drafting_app.wording.samples import SampleDossiers, load_samples
+from drafting_app.wording.search import search_index
 
 
 @dataclass(frozen=True)
@@ -28,12 +30,16 @@ class Core:
 
 
 def load_core(library_dir: Path | None = None, layout_path: Path | None = None,
-              organisation_dir: Path | None = None, user_dir: Path | None = None) -> Core:
-    """Load the clause library (with the organisation's and the user's clauses on top)."""
+              organisation_dir: Path | None = None, user_dir: Path | None = None,
+              cache_dir: Path | None = None) -> Core:
+    """Load the clause library (through the user's cache folder, or `cache_dir`; with the
+    organisation's and the user's clauses on top), its legal data and sample dossiers, and
+    build its search index."""
     env = make_environment(Formats())
     root = library_dir or shipped_library()
     if organisation_dir is None and user_dir is None:
-        library, problems = load_library(root, env)
+        cache = LibraryCache(cache_dir or default_cache_dir(), root)
+        library, problems = load_library(root, env, cache)
     else:
         from drafting_app.review.layers import Layer, LayerKind, load_layers
 
@@ -44,6 +50,7 @@ def load_core(library_dir: Path | None = None, layout_path: Path | None = None,
             layers.append(Layer(LayerKind.USER, user_dir))
         layered = load_layers(env, layers)
         library, problems = layered.library, list(layered.problems)
+    search_index(library)  # built here, off the GUI thread, not on the first keystroke
     legal, legal_problems = load_legal_data(library.root)
     samples, sample_problems = load_samples(library)
     return Core(

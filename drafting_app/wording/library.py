@@ -5,21 +5,24 @@ Loading never stops at the first problem: every problem is collected with its fi
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+import dataclasses
+import marshal
+import os
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from jinja2 import TemplateSyntaxError, nodes
+from jinja2 import TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
 from drafting_app.dossier.model import Dossier, DossierKind
 from drafting_app.files.problems import Problem
 from drafting_app.files.toml_files import locate, read_text, read_toml_file, validate_file
-from drafting_app.wording.markup import parse_markup, value_token
+from drafting_app.wording.cache import LibraryCache, Row, fingerprint
+from drafting_app.wording.index import ClauseEntry, LazyClauses
 from drafting_app.wording.model import (
     ClauseMeta,
     ClauseStatus,
@@ -29,9 +32,15 @@ from drafting_app.wording.model import (
     ReferenceIndex,
     ReferenceStatus,
 )
+from drafting_app.wording.templates import (
+    check_and_compile,
+    template_slots,
+)
 from drafting_app.wording.values import coerce_values, field_path_exists
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+ItemT = TypeVar("ItemT", "Clause | None", "Skeleton | None")
 
 CLAUSE_META = "clause.toml"
 CLAUSE_TEXT = "text.fr.md"
@@ -44,14 +53,6 @@ REFERENCES_FILE = "legal/references.toml"
 CLAUSE_CONTEXT = frozenset({"dossier", "buyer", "tender", "subsidy", "lots", "facts"})
 #: names every document skeleton may use
 DOCUMENT_CONTEXT = frozenset({"dossier", "buyer", "tender", "subsidy", "document", "facts"})
-#: the part of a piece where the clauses it always prints (`standard_clause`) are placed
-STANDARD_PART = "standard"
-#: functions the renderer provides to every template
-TEMPLATE_FUNCTIONS = frozenset(
-    {"clauses", "has_clause", "has_clauses", "standard_clause", "clauses_also_in",
-     "insertion_hours", "range", "chosen_clause_ids", "derogations", "current_lot", "pieces",
-     "has_piece", "subsidy_years", "subsidy_total", "seuil"}
-)
 
 
 class LibraryError(Exception):
@@ -72,6 +73,10 @@ class Clause:
     sample_values: Mapping[str, Any]
     expected: str | None
     sample_lots: tuple[int, ...] = ()
+    #: the wording compiled by Jinja, kept from the check so that rendering never parses it
+    #: again: Python source, or (from the cache) marshalled bytecode; None: compiled when
+    #: first rendered
+    code: str | bytes | None = field(default=None, compare=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -83,12 +88,25 @@ class Clause:
         """The wording file, for messages."""
         return self.folder / CLAUSE_TEXT
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # for the cache: a mapping proxy cannot be pickled, the dict behind it can
+        return (_clause, (self.meta, self.text, self.folder, dict(self.sample_values),
+                          self.expected, self.sample_lots, self.code))
+
     def sample_kind(self) -> DossierKind:
         """Which sample dossier renders this clause's sample: subsidy pieces or tender pieces."""
         subsidy = {Piece.CONVENTION, Piece.CPO}
         if all(p.piece in subsidy for p in self.meta.placements):
             return DossierKind.ANNUAL_CONVENTION
         return DossierKind.TENDER
+
+
+def _clause(
+    meta: ClauseMeta, text: str, folder: Path, sample_values: dict[str, Any],
+    expected: str | None, sample_lots: tuple[int, ...], code: str | None,
+) -> Clause:
+    return Clause(meta, text, folder, MappingProxyType(sample_values), expected, sample_lots,
+                  code)
 
 
 @dataclass(frozen=True)
@@ -98,6 +116,9 @@ class Skeleton:
     meta: DocumentMeta
     text: str
     folder: Path
+    code: str | bytes | None = field(default=None, compare=False, repr=False)
+    #: the (piece, part) slots it fills with `clauses(piece, part)`; None: not computed
+    slots: frozenset[tuple[str, str]] | None = field(default=None, compare=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -119,6 +140,24 @@ class Library:
     documents: Mapping[str, Skeleton]
     samples: Mapping[DossierKind, Path] = field(default_factory=lambda: MappingProxyType({}))
     references: ReferenceIndex | None = None
+    _derived: dict[str, Any] = field(default_factory=dict, init=False, compare=False,
+                                     repr=False)
+
+    def derived(self, key: str, make: Callable[[], T]) -> T:
+        """What `make` builds from this (immutable) library, built once: the index, the
+        search index."""
+        if key not in self._derived:
+            self._derived[key] = make()
+        return self._derived[key]  # type: ignore[no-any-return]
+
+    @property
+    def index(self) -> Mapping[str, ClauseEntry]:
+        """The compact index of the clauses (what lists, filters and search read)."""
+        entries = getattr(self.clauses, "entries", None)
+        if entries is not None:
+            return entries  # type: ignore[no-any-return]
+        return self.derived("index", lambda: MappingProxyType(
+            {clause_id: ClauseEntry.of(clause) for clause_id, clause in self.clauses.items()}))
 
     def clause(self, clause_id: str) -> Clause | None:
         """The clause with this id, or None."""
@@ -129,135 +168,6 @@ class Library:
         return sorted(
             (s for s in self.documents.values() if kind in s.meta.kinds), key=lambda s: s.id
         )
-
-
-# --------------------------------------------------------------------------- template analysis
-
-_STATEMENT_LINE = re.compile(r"^[ \t]*(?:\{%(?:(?!%\}).)*%\}[ \t]*)+\n", re.M)
-
-
-def prepare_source(source: str) -> str:
-    """Make a line holding only statements (`{% for … %}`) vanish when rendered.
-
-    Jinja's `trim_blocks` would also eat the newline after a tag that ends a line of text
-    (`… défavorisés{% endif %}`), gluing two paragraphs together; this only touches lines
-    made of statements alone. The newline is kept inside a comment so line numbers stay true.
-    """
-    return _STATEMENT_LINE.sub(lambda m: m.group(0)[:-1] + "{#\n#}", source)
-
-
-
-def _assigned_names(ast: nodes.Template) -> set[str]:
-    """Names a template binds itself: loop targets, `set`, macro and call-block arguments."""
-    bound = {"loop", "caller", "varargs", "kwargs"}
-    for node in ast.find_all((nodes.For, nodes.Assign, nodes.AssignBlock, nodes.With,
-                              nodes.Macro, nodes.CallBlock)):
-        targets: list[nodes.Node] = []
-        if isinstance(node, nodes.For | nodes.Assign | nodes.AssignBlock):
-            targets.append(node.target)
-        if isinstance(node, nodes.With):
-            targets.extend(node.targets)
-        if isinstance(node, nodes.Macro | nodes.CallBlock):
-            targets.extend(node.args)
-        if isinstance(node, nodes.Macro):
-            bound.add(node.name)
-        for target in targets:
-            if isinstance(target, nodes.Name):
-                bound.add(target.name)
-            bound.update(n.name for n in target.find_all(nodes.Name))
-    return bound
-
-
-def names_read(ast: nodes.Template) -> dict[str, int]:
-    """Names a parsed template reads from its context, each with the first line reading it."""
-    bound = _assigned_names(ast)
-    found: dict[str, int] = {}
-    for name in ast.find_all(nodes.Name):
-        if name.ctx == "load" and name.name not in bound and name.name not in found:
-            found[name.name] = name.lineno
-    return found
-
-
-def unknown_filters(env: SandboxedEnvironment, ast: nodes.Template) -> list[tuple[str, int]]:
-    """Filters and tests a template uses that the environment does not provide."""
-    unknown = []
-    for node in ast.find_all((nodes.Filter, nodes.Test)):
-        known = env.filters if isinstance(node, nodes.Filter) else env.tests
-        if node.name not in known:
-            kind = "filtre" if isinstance(node, nodes.Filter) else "test"
-            unknown.append((f"{kind} « {node.name} »", node.lineno))
-    return unknown
-
-
-def neutralise_jinja(source: str) -> tuple[str, list[int]]:
-    """The wording with Jinja tags removed, and the source line of each remaining line.
-
-    Values become a token; a line holding only a statement (`{% for %}`) disappears, as it
-    does when rendering, so that a loop inside a table or a list stays one block.
-    """
-
-    def blank(match: re.Match[str]) -> str:
-        return "\n" * match.group(0).count("\n")
-
-    text = re.sub(r"\{#.*?#\}", blank, source, flags=re.S)
-    text = re.sub(r"\{%.*?%\}", lambda m: "\ue002" + blank(m), text, flags=re.S)
-    text = re.sub(r"\{\{.*?\}\}", lambda m: value_token(0) + blank(m), text, flags=re.S)
-    branch = re.compile(r"^\s*\{%-?\s*(else|elif)\b")
-    kept: list[str] = []
-    origin: list[int] = []
-    source_lines = source.split("\n")
-    for number, line in enumerate(text.split("\n"), start=1):
-        if "\ue002" in line and not line.replace("\ue002", "").strip():
-            # another branch starts: what precedes it never stands next to what follows
-            if number <= len(source_lines) and branch.match(source_lines[number - 1]):
-                kept.append("")
-                origin.append(number)
-            continue
-        kept.append(line.replace("\ue002", ""))
-        origin.append(number)
-    return "\n".join(kept), origin
-
-
-def check_template(
-    env: SandboxedEnvironment,
-    source: str,
-    path: Path,
-    declared: set[str],
-    context: frozenset[str],
-    problems: list[Problem],
-) -> dict[str, int] | None:
-    """Check Jinja syntax, declared/used variables and markup.
-
-    Returns the names the template reads (with their first line), None on a syntax error.
-    """
-    try:
-        ast = env.parse(prepare_source(source))
-    except TemplateSyntaxError as exc:
-        problems.append(Problem(path, exc.lineno, f"erreur de syntaxe Jinja : {exc.message}"))
-        return None
-    used = names_read(ast)
-    for what, line in unknown_filters(env, ast):
-        problems.append(Problem(path, line, f"{what} inconnu : corrigez son nom (voir "
-                                "clause_library/README.md, « Variables et filtres »)"))
-    allowed = declared | context | TEMPLATE_FUNCTIONS
-    for name, line in sorted(used.items(), key=lambda item: item[1]):
-        if name not in allowed:
-            problems.append(
-                Problem(
-                    path,
-                    line,
-                    f"la variable « {name} » est utilisée mais n’est pas déclarée dans "
-                    f"{CLAUSE_META} : déclarez-la ([[variables]]) ou corrigez son nom",
-                )
-            )
-    neutral, origin = neutralise_jinja(source)
-    _, markup_problems = parse_markup(neutral, ["x"])
-    for markup_problem in markup_problems:
-        source_line = (
-            origin[markup_problem.line - 1] if markup_problem.line <= len(origin) else None
-        )
-        problems.append(Problem(path, source_line, markup_problem.message))
-    return used
 
 
 # --------------------------------------------------------------------------- loading
@@ -286,6 +196,7 @@ def load_clause(
     sample = read_toml_file(sample_path, problems)
     sample_values: dict[str, Any] = {}
     sample_lots: tuple[int, ...] = ()
+    code: str | None = None
     if sample is not None:
         unknown = set(sample[0]) - {"values", "lots"}
         for key in sorted(unknown):
@@ -308,9 +219,10 @@ def load_clause(
     expected = expected_path.read_text(encoding="utf-8") if expected_path.exists() else None
     if meta is not None and text is not None:
         declared = {v.name for v in meta.variables}
-        names = check_template(env, text, folder / CLAUSE_TEXT, declared, CLAUSE_CONTEXT,
-                               problems)
-        used = declared if names is None else set(names)
+        checked = check_and_compile(env, text, folder / CLAUSE_TEXT, declared, CLAUSE_CONTEXT,
+                                    problems)
+        code = None if checked is None else checked.code
+        used = declared if checked is None else set(checked.names)
         for variable in meta.variables:
             if variable.name not in used:
                 problems.append(
@@ -354,7 +266,8 @@ def load_clause(
         )
     if not usable or meta is None or text is None:
         return None
-    return Clause(meta, text, folder, MappingProxyType(sample_values), expected, sample_lots)
+    return Clause(meta, text, folder, MappingProxyType(sample_values), expected, sample_lots,
+                  code)
 
 
 def load_skeleton(
@@ -369,29 +282,53 @@ def load_skeleton(
         problems.append(Problem(meta_path, locate(read[1], ("id",)),
                                 f"l’identifiant « {meta.id} » doit être le nom du dossier"))
     text = read_text(folder / CLAUSE_TEXT, problems)
+    checked = None
     if text is not None:
-        check_template(env, text, folder / CLAUSE_TEXT, set(), DOCUMENT_CONTEXT, problems)
+        checked = check_and_compile(env, text, folder / CLAUSE_TEXT, set(), DOCUMENT_CONTEXT,
+                                    problems)
     if meta is None or text is None or len(problems) > before:
         return None
-    return Skeleton(meta, text, folder)
+    if checked is None:
+        return Skeleton(meta, text, folder)
+    return Skeleton(meta, text, folder, checked.code, checked.slots)
 
 
-def load_library(root: Path, env: SandboxedEnvironment) -> tuple[Library, list[Problem]]:
-    """Load a library folder; the Library holds every usable clause, the list every problem."""
+CLAUSE_FILES = (CLAUSE_META, CLAUSE_TEXT, CLAUSE_SAMPLE, CLAUSE_EXPECTED)
+_WRITE_EVERY = 500
+DOCUMENT_FILES = (DOCUMENT_META, CLAUSE_TEXT)
+
+
+def load_library(
+    root: Path, env: SandboxedEnvironment, cache: LibraryCache | None = None
+) -> tuple[Library, list[Problem]]:
+    """Load a library folder; the Library holds every usable clause, the list every problem.
+
+    With a `cache`, a folder whose files have not changed since it was last checked is not
+    checked again, and its clause is read from the cache when first opened; without one,
+    every file is read and checked (`clausier library check`).
+    """
     problems: list[Problem] = []
     if not root.is_dir():
         problems.append(Problem(root, None, "dossier de bibliothèque introuvable"))
         return Library(root, MappingProxyType({}), MappingProxyType({})), problems
-    clauses: dict[str, Clause] = {}
-    for folder in _folders(root / "clauses", problems):
-        clause = load_clause(folder, env, problems)
-        if clause is not None:
-            clauses[clause.id] = clause
+    clauses: Mapping[str, Clause]
     documents: dict[str, Skeleton] = {}
-    for folder in _folders(root / "documents", problems):
-        skeleton = load_skeleton(folder, env, problems)
-        if skeleton is not None:
-            documents[skeleton.id] = skeleton
+    if cache is None:
+        loaded: dict[str, Clause] = {}
+        for folder in _folders(root / "clauses", problems):
+            clause = load_clause(folder, env, problems)
+            if clause is not None:
+                loaded[clause.id] = clause
+        for folder in _folders(root / "documents", problems):
+            skeleton = load_skeleton(folder, env, problems)
+            if skeleton is not None:
+                documents[skeleton.id] = skeleton
+        clauses = MappingProxyType(loaded)
+        entries: Iterable[ClauseEntry] = (ClauseEntry.of(c) for c in loaded.values())
+    else:
+        lazy, documents = _load_cached(root, env, cache, problems)
+        clauses = lazy
+        entries = lazy.entries.values()
     samples: dict[DossierKind, Path] = {}
     for kind, name in ((DossierKind.TENDER, "marche_public.json"),
                        (DossierKind.ANNUAL_CONVENTION, "subvention.json")):
@@ -401,14 +338,102 @@ def load_library(root: Path, env: SandboxedEnvironment) -> tuple[Library, list[P
         elif clauses:
             problems.append(Problem(path, None, "dossier d’exemple manquant pour les rendus relus"))
     references = load_references(root / REFERENCES_FILE, problems)
+    entry_list = list(entries)
     if references is not None:
-        problems.extend(check_references([*clauses.values(), *documents.values()], references))
-    problems.extend(check_placements(clauses.values(), documents.values(), env))
+        problems.extend(_reference_problems(
+            [*((e.path, CLAUSE_META, e.status, e.to_check, e.references) for e in entry_list),
+             *((s.folder, DOCUMENT_META, s.meta.status, "",
+                tuple((r.text, r.article) for r in s.meta.references))
+               for s in documents.values())],
+            references))
+    problems.extend(_placement_problems(
+        ((e.path, e.placements) for e in entry_list), documents.values(), env))
     return (
-        Library(root, MappingProxyType(clauses), MappingProxyType(documents),
-                MappingProxyType(samples), references),
+        Library(root, clauses, MappingProxyType(documents), MappingProxyType(samples),
+                references),
         problems,
     )
+
+
+def _load_cached(
+    root: Path, env: SandboxedEnvironment, cache: LibraryCache, problems: list[Problem]
+) -> tuple[LazyClauses, dict[str, Skeleton]]:
+    """Clauses and skeletons through the cache: unchanged folders are not checked again."""
+    rows = cache.read()
+    current: dict[tuple[str, str], Row] = {}
+    changed: list[tuple[str, str, str, Any, Any, Any]] = []
+    entries: dict[str, ClauseEntry] = {}
+    prints: dict[str, str] = {}
+    # clauses checked in this load, until the cache holds them (a small library keeps them)
+    fresh: dict[str, Clause] = {}
+    clauses_dir = root / "clauses"
+    for name in _folder_names(clauses_dir, problems):
+        folder = f"{clauses_dir}{os.sep}{name}"
+        print_ = fingerprint(folder, CLAUSE_FILES)
+        key = ("clause", name)
+        row = rows.get(key)
+        if row is not None and row[0] == print_:
+            current[key] = row
+            if row[1]:
+                problems.extend(row[1])
+            if row[2] is not None:
+                entry = ClauseEntry.from_state(row[2])
+                entries[entry.id] = entry
+                prints[entry.id] = print_
+            continue
+        own: list[Problem] = []
+        clause = load_clause(Path(folder), env, own)
+        problems.extend(own)
+        state = None
+        if clause is not None:
+            entry = ClauseEntry.of(clause)
+            entries[entry.id] = entry
+            prints[entry.id] = print_
+            fresh[entry.id] = clause
+            state = entry.state()
+        current[key] = (print_, own or None, state)
+        changed.append(("clause", name, print_, own or None, state, _bytecode(clause)))
+        if len(changed) >= _WRITE_EVERY:  # 10 000 new clauses are not all held in memory
+            cache.write(changed, [])
+            changed = []
+            fresh.clear()
+    documents: dict[str, Skeleton] = {}
+    documents_dir = root / "documents"
+    for name in _folder_names(documents_dir, problems):
+        folder = f"{documents_dir}{os.sep}{name}"
+        print_ = fingerprint(folder, DOCUMENT_FILES)
+        key = ("document", name)
+        row = rows.get(key)
+        skeleton = None
+        if row is not None and row[0] == print_:
+            skeleton = cache.item("document", name, print_)
+        if isinstance(skeleton, Skeleton):
+            current[key] = row  # type: ignore[assignment]
+            problems.extend(row[1] or ())  # type: ignore[index]
+        else:
+            own = []
+            skeleton = load_skeleton(Path(folder), env, own)
+            problems.extend(own)
+            current[key] = (print_, own or None, None)
+            changed.append(("document", name, print_, own or None, None, _bytecode(skeleton)))
+        if skeleton is not None:
+            documents[skeleton.id] = skeleton
+    gone = [key for key in rows if key not in current]
+    if changed or gone or not cache.snapshot_read:
+        cache.write(changed, gone)
+        cache.write_snapshot(current)
+
+    def load(entry: ClauseEntry) -> Clause | None:
+        known = fresh.pop(entry.id, None)
+        if known is not None:
+            return known
+        cached = cache.item("clause", entry.folder.name, prints[entry.id])
+        if isinstance(cached, Clause):
+            return cached
+        # the cache lost it, or the files changed since: read them (the check ran at load)
+        return load_clause(entry.folder, env, [])
+
+    return LazyClauses(entries, load), documents
 
 
 def load_references(path: Path, problems: list[Problem]) -> ReferenceIndex | None:
@@ -430,45 +455,66 @@ def check_references(
     items: Iterable[Clause | Skeleton], index: ReferenceIndex
 ) -> list[Problem]:
     """Every legal reference is backed by the facts file; one marked [U] flags its clause."""
+    return _reference_problems(
+        [(item.folder, CLAUSE_META if isinstance(item, Clause) else DOCUMENT_META,
+          item.meta.status, item.meta.to_check.strip() if isinstance(item, Clause) else "",
+          tuple((r.text, r.article) for r in item.meta.references))
+         for item in items],
+        index,
+    )
+
+
+def _reference_problems(
+    items: Iterable[tuple[str | Path, str, ClauseStatus, str, tuple[tuple[str, str], ...]]],
+    index: ReferenceIndex,
+) -> list[Problem]:
+    """`check_references` over (folder, metadata file name, status, what is left to verify,
+    (text, article) of each reference)."""
+    standings: dict[tuple[str, str], ReferenceStatus] = {}
+    for entry in reversed(index.references):  # the first entry naming an article wins
+        for article in entry.articles:
+            standings[(entry.text, article)] = entry.status
     problems = []
-    for item in items:
-        meta_path = item.folder / (CLAUSE_META if isinstance(item, Clause) else DOCUMENT_META)
-        if isinstance(item, Clause):
-            problems.extend(check_status(item, index))
-        for position, reference in enumerate(item.meta.references):
-            standing = index.status_of(reference.text, reference.article)
+    for folder, meta_name, status, to_check, references in items:
+        if meta_name == CLAUSE_META:
+            problems.extend(_status_problems(Path(folder), status, to_check, references,
+                                             standings))
+        for position, (text_name, article) in enumerate(references):
+            standing = standings.get((text_name, article))
             if standing is ReferenceStatus.VERIFIED or (
-                standing is ReferenceStatus.TO_CHECK
-                and item.meta.status is ClauseStatus.TO_CHECK
+                standing is ReferenceStatus.TO_CHECK and status is ClauseStatus.TO_CHECK
             ):
                 continue
             # only a problem needs its line: read the file then, not on every load
+            meta_path = Path(folder) / meta_name
             text = meta_path.read_text(encoding="utf-8")
             line = locate(text, ("references", position, "article"))
+            label = f"{text_name} art. {article}" if article else text_name
             if standing is None:
                 problems.append(Problem(meta_path, line, (
-                    f"référence « {reference.label()} » absente de {REFERENCES_FILE} : le "
+                    f"référence « {label} » absente de {REFERENCES_FILE} : le "
                     "fichier de faits juridiques ne l’établit pas ; vérifiez le texte et "
                     "l’article, ou faites d’abord établir ce fait")))
             else:
                 problems.append(Problem(meta_path, line, (
-                    f"la référence « {reference.label()} » est à vérifier : le statut doit "
+                    f"la référence « {label} » est à vérifier : le statut doit "
                     "être « à vérifier » et la note dire ce qu’il faut vérifier")))
     return problems
 
 
-def check_status(clause: Clause, index: ReferenceIndex) -> list[Problem]:
+def _status_problems(
+    folder: Path, status: ClauseStatus, to_check: str, references: tuple[tuple[str, str], ...],
+    standings: dict[tuple[str, str], ReferenceStatus],
+) -> list[Problem]:
     """A clause is « à vérifier » exactly when it says what is left to verify (`to_check`).
 
     A reference marked « à vérifier » requires that status (see `check_references`); a clause
     « à vérifier » whose references are all verified must name the unverified fact it rests on,
     and a clause that names one cannot claim another status.
     """
-    meta = clause.meta
-    open_point = meta.to_check.strip()
-    unverified = [r.label() for r in meta.references
-                  if index.status_of(r.text, r.article) is ReferenceStatus.TO_CHECK]
-    if meta.status is ClauseStatus.TO_CHECK and not open_point:
+    unverified = [f"{text} art. {article}" if article else text for text, article in references
+                  if standings.get((text, article)) is ReferenceStatus.TO_CHECK]
+    if status is ClauseStatus.TO_CHECK and not to_check:
         if unverified:
             why = f"sa référence « {unverified[0]} » est à vérifier"
         else:
@@ -476,16 +522,15 @@ def check_status(clause: Clause, index: ReferenceIndex) -> list[Problem]:
         message = (f"statut « à vérifier » sans point à vérifier ({why}) : dites dans "
                    "to_check quel fait reste à établir, ou, s’il est établi, passez la clause "
                    "« à valider »")
-    elif meta.status is not ClauseStatus.TO_CHECK and open_point:
-        message = (f"statut « {meta.status.value} » alors que to_check signale un point à "
+    elif status is not ClauseStatus.TO_CHECK and to_check:
+        message = (f"statut « {status.value} » alors que to_check signale un point à "
                    "vérifier : le statut doit être « à vérifier » tant que ce point est ouvert ; "
                    "une fois le fait établi, videz to_check")
     else:
         return []
-    meta_path = clause.folder / CLAUSE_META
+    meta_path = folder / CLAUSE_META
     return [Problem(meta_path, locate(meta_path.read_text(encoding="utf-8"), ("status",)),
                     message)]
-
 
 Slot = tuple[str, str]
 
@@ -494,18 +539,16 @@ def skeleton_slots(env: SandboxedEnvironment, skeletons: Iterable[Skeleton]) -> 
     """The (piece, part) slots that skeletons fill with `clauses(piece, part)`."""
     slots: set[Slot] = set()
     for skeleton in skeletons:
-        try:
-            ast = env.parse(skeleton.text)
-        except TemplateSyntaxError:
-            continue
-        for call in ast.find_all(nodes.Call):
-            if (isinstance(call.node, nodes.Name) and call.node.name in ("clauses", "has_clauses")
-                    and len(call.args) >= 2
-                    and all(isinstance(a, nodes.Const) for a in call.args[:2])):
-                slots.add((str(call.args[0].value), str(call.args[1].value)))  # type: ignore[attr-defined]
-            elif isinstance(call.node, nodes.Name) and call.node.name == "standard_clause":
-                # a clause the skeleton always prints goes in its piece's « standard » part
-                slots.add((skeleton.meta.piece.value, STANDARD_PART))
+        found: Iterable[Slot]
+        if skeleton.slots is not None:
+            found = skeleton.slots
+        else:
+            try:
+                found = list(template_slots(env.parse(skeleton.text)))
+            except TemplateSyntaxError:
+                continue
+        # ("", part): a part of the skeleton's own piece (its standard clauses)
+        slots.update((piece or skeleton.meta.piece.value, part) for piece, part in found)
     return slots
 
 
@@ -513,17 +556,28 @@ def check_placements(
     clauses: Iterable[Clause], skeletons: Iterable[Skeleton], env: SandboxedEnvironment
 ) -> list[Problem]:
     """A clause placed in a piece that has a skeleton names a slot that skeleton fills."""
+    return _placement_problems(
+        ((c.folder, tuple((p.piece, p.part) for p in c.meta.placements)) for c in clauses),
+        skeletons, env)
+
+
+def _placement_problems(
+    clauses: Iterable[tuple[str | Path, tuple[tuple[Piece, str], ...]]],
+    skeletons: Iterable[Skeleton],
+    env: SandboxedEnvironment,
+) -> list[Problem]:
+    """`check_placements` over (clause folder, (piece, part) of each placement)."""
     skeleton_list = list(skeletons)
     pieces = {s.meta.piece.value for s in skeleton_list}
     slots = skeleton_slots(env, skeleton_list)
     problems = []
-    for clause in clauses:
-        for placement in clause.meta.placements:
-            piece = placement.piece.value
-            if piece in pieces and (piece, placement.part) not in slots:
-                known = ", ".join(sorted(part for p, part in slots if p == piece))
-                problems.append(Problem(clause.folder / CLAUSE_META, None, (
-                    f"emplacement « {piece}/{placement.part} » inconnu : aucun modèle de "
+    for folder, placements in clauses:
+        for piece_enum, part in placements:
+            piece = piece_enum.value
+            if piece in pieces and (piece, part) not in slots:
+                known = ", ".join(sorted(p_part for p, p_part in slots if p == piece))
+                problems.append(Problem(Path(folder) / CLAUSE_META, None, (
+                    f"emplacement « {piece}/{part} » inconnu : aucun modèle de "
                     f"document ne l’insère (emplacements de « {piece} » : {known})")))
     return problems
 
@@ -533,3 +587,22 @@ def _folders(parent: Path, problems: list[Problem]) -> list[Path]:
         problems.append(Problem(parent, None, "dossier manquant dans la bibliothèque"))
         return []
     return sorted(p for p in parent.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _bytecode(item: ItemT) -> ItemT:
+    """The item with its compiled template as marshalled bytecode (what the cache keeps)."""
+    if item is None or not isinstance(item.code, str):
+        return item
+    code = compile(item.code, str(item.text_path), "exec")
+    return dataclasses.replace(item, code=marshal.dumps(code))
+
+
+def _folder_names(parent: Path, problems: list[Problem]) -> list[str]:
+    """`_folders`, as names: no Path (nor stat) for each of 10 000 folders."""
+    try:
+        with os.scandir(parent) as found:
+            return sorted(e.name for e in found
+                          if not e.name.startswith(".") and e.is_dir())
+    except OSError:
+        problems.append(Problem(parent, None, "dossier manquant dans la bibliothèque"))
+        return []

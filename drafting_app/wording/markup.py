@@ -1,8 +1,10 @@
 """The clause markup (a small Markdown subset) parsed into format-neutral blocks.
 
 User values never pass through this parser as text: the renderer replaces each value with a
-sentinel `\\ue000<index>\\ue001` and hands the values over separately, so whatever a user
-types (`**`, `#`, `|`, `{{ }}`) comes out literally.
+sentinel `\\udc00<index>\\udc01` and hands the values over separately, so whatever a user
+types (`**`, `#`, `|`, `{{ }}`, private-use characters) comes out literally. The sentinels
+are lone surrogates: no text read from a UTF-8 or TOML file can hold one, and `prepare_source`
+replaces any that a wording built in memory holds, so wording never collides with them.
 """
 
 from __future__ import annotations
@@ -23,8 +25,11 @@ from drafting_app.documents.blocks import (
     TableOfContents,
 )
 
-VALUE_OPEN = "\ue000"
-VALUE_CLOSE = "\ue001"
+VALUE_OPEN = "\udc00"
+VALUE_CLOSE = "\udc01"
+#: marks a statement's place while checking a wording (`neutralise_jinja`); never in text
+STATEMENT_MARK = "\udc02"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_HEADING_LEVEL = 3
 
 _HEADING = re.compile(r"^(#+)\s+(.*?)(\s+\{-\})?\s*$")
@@ -32,7 +37,26 @@ _BULLET = re.compile(r"^( *)- +(.*)$")
 _ORDERED = re.compile(r"^( *)\d+\. +(.*)$")
 _DIRECTIVE = re.compile(r"^\[\[(.*)\]\]\s*$")
 _TABLE_RULE = re.compile(r"^\|(\s*:?-{3,}:?\s*\|)+\s*$")
-_SENTINEL = re.compile(f"{VALUE_OPEN}(\\d+){VALUE_CLOSE}")
+# a value sentinel (group 1: its index), a lone opening sentinel, an escape, bold, italic
+_INLINE_TOKEN = re.compile(
+    f"{VALUE_OPEN}(\\d+){VALUE_CLOSE}|{VALUE_OPEN}|\\\\[\\\\*#|\\-\\[]|\\*\\*|\\*"
+)
+_INLINE_SPECIAL = re.compile(f"[{VALUE_OPEN}\\\\*]")
+_CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
+# (pattern, replacement, characters one of which the text must hold for the pattern to apply)
+_TYPOGRAPHY = tuple(
+    (re.compile(pattern), replacement, frozenset(trigger))
+    for pattern, replacement, trigger in (
+        (r"(?<=\d) (?=\d{3}(?!\d))", "\u202f", "0123456789"),  # 50 000, as Babel writes it
+        (r"(\d) (%|€)", "\\1\u00a0\\2", "%€"),
+        (r"(€|^) (HT|TTC)\b", "\\1\u00a0\\2", "HT"),
+        (r"\b(n°|N°|art\.) ", "\\1\u00a0", "°."),
+        (r" ([;!?])", "\u202f\\1", ";!?"),
+        (r" :", "\u00a0:", ":"),
+        (r"« ?", "«\u00a0", "«"),
+        (r" ?»", "\u00a0»", "»"),
+    )
+)
 DIRECTIVES: dict[str, Callable[[], Block]] = {"toc": TableOfContents, "pagebreak": PageBreak}
 
 
@@ -42,6 +66,11 @@ class MarkupProblem:
 
     line: int
     message: str
+
+
+def without_surrogates(text: str) -> str:
+    """`text` with any lone surrogate (no file can hold one) replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 def value_token(index: int) -> str:
@@ -59,63 +88,61 @@ def french_typography(text: str) -> str:
     Applied to the wording of clauses only, never to a value the user typed.
     """
     text = text.replace("'", "’")
-    text = re.sub(r"(?<=\d) (?=\d{3}(?!\d))", "\u202f", text)  # 50 000, as Babel writes it
-    text = re.sub(r"(\d) (%|€)", "\\1\u00a0\\2", text)
-    text = re.sub(r"(€|^) (HT|TTC)\b", "\\1\u00a0\\2", text)
-    text = re.sub(r"\b(n°|N°|art\.) ", "\\1\u00a0", text)
-    text = re.sub(r" ([;!?])", "\u202f\\1", text)
-    text = re.sub(r" :", "\u00a0:", text)
-    text = re.sub(r"« ?", "«\u00a0", text)
-    text = re.sub(r" ?»", "\u00a0»", text)
+    for pattern, replacement, trigger in _TYPOGRAPHY:
+        if not trigger.isdisjoint(text):
+            text = pattern.sub(replacement, text)
     return text
 
 
 class _Inline:
-    """Inline parser: `**bold**`, `*italic*`, `\\` escapes and value sentinels."""
+    """Inline parser: `**bold**`, `*italic*`, `\\` escapes and value sentinels.
+
+    One regular expression finds every token; the text between two tokens is wording.
+    """
 
     def __init__(self, values: Sequence[str]) -> None:
         self.values = values
 
     def parse(self, text: str, line: int, problems: list[MarkupProblem]) -> Inline:
+        if not _INLINE_SPECIAL.search(text):  # plain wording: one run
+            return (Run(french_typography(text)),) if text else ()
         runs: list[Run] = []
         bold = italic = False
         literal: list[str] = []
-
-        def flush() -> None:
-            if literal:
-                chunk = french_typography("".join(literal))
-                runs.append(Run(chunk, bold, italic))
-                literal.clear()
-
-        i = 0
-        while i < len(text):
-            char = text[i]
-            if char == VALUE_OPEN:
-                match = _SENTINEL.match(text, i)
-                if match is None:
-                    problems.append(MarkupProblem(line, "valeur mal délimitée"))
-                    i += 1
-                    continue
-                flush()
-                value = self.values[int(match.group(1))]
-                if value:
-                    runs.append(Run(value, bold, italic))
-                i = match.end()
-            elif char == "\\" and i + 1 < len(text) and text[i + 1] in "\\*#|-[":
-                literal.append(text[i + 1])
-                i += 2
-            elif text.startswith("**", i):
-                flush()
+        position = 0
+        for match in _INLINE_TOKEN.finditer(text):
+            if match.start() > position:
+                literal.append(text[position:match.start()])
+            position = match.end()
+            token = match.group()
+            if token == "**":
+                if literal:
+                    runs.append(Run(french_typography("".join(literal)), bold, italic))
+                    literal.clear()
                 bold = not bold
-                i += 2
-            elif char == "*":
-                flush()
+            elif token == "*":
+                if literal:
+                    runs.append(Run(french_typography("".join(literal)), bold, italic))
+                    literal.clear()
                 italic = not italic
-                i += 1
-            else:
-                literal.append(char)
-                i += 1
-        flush()
+            elif token[0] == "\\":
+                literal.append(token[1])
+            elif match.group(1) is not None:
+                if literal:
+                    runs.append(Run(french_typography("".join(literal)), bold, italic))
+                    literal.clear()
+                index = int(match.group(1))
+                value = self.values[index] if index < len(self.values) else None
+                if value is None:
+                    problems.append(MarkupProblem(line, "valeur mal délimitée"))
+                elif value:
+                    runs.append(Run(value, bold, italic))
+            else:  # a sentinel opened and never closed
+                problems.append(MarkupProblem(line, "valeur mal délimitée"))
+        if position < len(text):
+            literal.append(text[position:])
+        if literal:
+            runs.append(Run(french_typography("".join(literal)), bold, italic))
         if bold:
             problems.append(MarkupProblem(line, "gras « ** » ouvert mais jamais fermé"))
         if italic:
@@ -134,24 +161,10 @@ def _merge(runs: list[Run]) -> Inline:
 
 
 def _split_cells(row: str) -> list[str]:
+    """The cells of a table row; an escaped `\\|` stays in its cell (the inline parser reads it)."""
     body = row.strip()
     body = body[1:-1] if body.endswith("|") and len(body) > 1 else body[1:]
-    cells: list[str] = []
-    current: list[str] = []
-    i = 0
-    while i < len(body):
-        if body[i] == "\\" and i + 1 < len(body) and body[i + 1] == "|":
-            current.append("\\|")
-            i += 2
-            continue
-        if body[i] == "|":
-            cells.append("".join(current).strip())
-            current = []
-        else:
-            current.append(body[i])
-        i += 1
-    cells.append("".join(current).strip())
-    return cells
+    return [cell.strip() for cell in _CELL_SEPARATOR.split(body)]
 
 
 def parse_markup(

@@ -8,6 +8,7 @@ would only pass that state around.
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 import re
 import traceback
 from collections.abc import Callable, Sequence
@@ -28,7 +29,7 @@ from drafting_app.documents.facts import Facts, resolve_facts
 from drafting_app.dossier.model import ChosenClause, Dossier, Lot
 from drafting_app.dossier.vocabulary import label_of
 from drafting_app.files.problems import Problem
-from drafting_app.wording.library import Clause, Library, Skeleton, prepare_source
+from drafting_app.wording.library import Clause, Library, Skeleton
 from drafting_app.wording.markup import (
     MAX_HEADING_LEVEL,
     VALUE_CLOSE,
@@ -40,6 +41,7 @@ from drafting_app.wording.markup import (
 from drafting_app.wording.model import VALUE_LIMIT, DocumentMeta, Piece
 from drafting_app.wording.sandbox import LimitedEnvironment
 from drafting_app.wording.sandbox import explain as _explain
+from drafting_app.wording.templates import prepare_source
 from drafting_app.wording.thresholds import DatedData, threshold_reader
 from drafting_app.wording.values import coerce_values, with_dossier_defaults
 
@@ -251,7 +253,7 @@ class Renderer:
     def __init__(self, library: Library, env: SandboxedEnvironment) -> None:
         self.library = library
         self.env = env
-        self._compiled: dict[Path, Any] = {}
+        self._compiled: dict[Path, tuple[str, Any]] = {}
         self.legal_data = DatedData(library.root)  # the dated thresholds `seuil(id)` reads
         self._facts: tuple[Dossier, Facts] | None = None
 
@@ -274,17 +276,39 @@ class Renderer:
         context["facts"] = self.facts(dossier)
         return context
 
-    def _template(self, path: Path, source: str) -> Any:
-        template = self._compiled.get(path)
-        if template is None:
-            code = self.env.compile(prepare_source(source), name=path.name, filename=str(path))
-            template = self.env.template_class.from_code(self.env, code, self.env.globals, None)
-            self._compiled[path] = template
+
+    def _template(self, item: Clause | Skeleton) -> Any:
+        path = item.text_path
+        known = self._compiled.get(path)
+        if known is not None and known[0] == item.text:
+            return known[1]
+        if isinstance(item.code, bytes):  # from the library's cache
+            code = marshal.loads(item.code)
+        elif item.code is not None:  # compiled when the library checked it: no second parse
+            code = compile(item.code, str(path), "exec")
+        else:
+            code = self.env.compile(prepare_source(item.text), name=path.name,
+                                    filename=str(path))
+        template = self.env.template_class.from_code(self.env, code, self.env.globals, None)
+        self._compiled[path] = (item.text, template)
         return template
 
-    def _run(self, path: Path, source: str, context: dict[str, Any]) -> str:
+    def _run_source(self, path: Path, source: str, context: dict[str, Any]) -> str:
+        """Render a template that is not a clause's or skeleton's wording (a piece's cover)."""
+        known = self._compiled.get(path)
+        if known is None or known[0] != source:
+            code = self.env.compile(prepare_source(source), name=path.name, filename=str(path))
+            known = (source, self.env.template_class.from_code(self.env, code, self.env.globals,
+                                                               None))
+            self._compiled[path] = known
+        return self._render(known[1], path, context)
+
+    def _run(self, item: Clause | Skeleton, context: dict[str, Any]) -> str:
+        return self._render(self._template(item), item.text_path, context)
+
+    def _render(self, template: Any, path: Path, context: dict[str, Any]) -> str:
         try:
-            return str(self._template(path, source).render(context))
+            return str(template.render(context))
         except RenderError:
             raise
         except (TemplateError, TypeError, ValueError, ArithmeticError, KeyError) as exc:
@@ -318,7 +342,7 @@ class Renderer:
         if problems:
             raise RenderError(problems)
         context[VALUES_KEY] = table
-        return self._run(clause.text_path, clause.text, context)
+        return self._run(clause, context)
 
     def render_clause(
         self, clause: Clause, dossier: Dossier, chosen: ChosenClause | None = None
@@ -341,7 +365,7 @@ class Renderer:
         context.update(self._functions(dossier, table, lot))
         context["document"] = skeleton.meta
         context[VALUES_KEY] = table
-        markup = self._run(skeleton.text_path, skeleton.text, context)
+        markup = self._run(skeleton, context)
         blocks = _parse(markup, table, skeleton.text_path)
         info = document_info(skeleton, dossier, lot)
         if skeleton.meta.cover.strip():
@@ -355,7 +379,7 @@ class Renderer:
         table: list[str] = []
         context = {**context, VALUES_KEY: table}
         path = skeleton.folder / DOCUMENT_FILE
-        text = self._run(path, skeleton.meta.cover, context)
+        text = self._run_source(path, skeleton.meta.cover, context)
         text = re.sub(f"{VALUE_OPEN}(\\d+){VALUE_CLOSE}", lambda m: table[int(m.group(1))],
                       french_typography(text))
         return [line.strip() for line in text.splitlines() if line.strip()]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from drafting_app.documents.blocks import (
     Heading,
     ListItem,
@@ -12,6 +15,15 @@ from drafting_app.documents.blocks import (
     TableOfContents,
 )
 from drafting_app.wording.markup import french_typography, parse_markup, value_token
+from drafting_app.wording.render import VALUES_KEY, Formats, make_environment
+from tests.wording import legacy_markup
+
+
+def render_for_test(source: str, **context: object) -> tuple[str, list[str]]:
+    """A wording rendered as the renderer does: its markup and its values."""
+    env = make_environment(Formats())
+    table: list[str] = []
+    return env.from_string(source).render({**context, VALUES_KEY: table}), table
 
 
 def test_headings_paragraphs_and_emphasis() -> None:
@@ -127,3 +139,37 @@ def test_every_problem_is_reported_with_its_line() -> None:
     assert (9, "retrait") in lines
     assert (13, "ligne") in lines
     assert (15, "texte") in lines
+
+
+# The tokenizer parses exactly as the character loop it replaced (tests/wording/legacy_markup.py)
+_MARKUP_PIECES = st.sampled_from([
+    "a", "é", " ", "  ", "\n", "\n\n", "*", "**", "\\", "\\*", "\\|", "\\\\", "#", "# ", "## ",
+    "- ", "  - ", "1. ", "| a | b |\n|---|---|\n", "| 1 | 2 |", ":", " :", "«", "»", "50 000",
+    "n° ", "12 €", "[[toc]]", "> ", "{-}", value_token(0), value_token(1), value_token(7),
+    "\udc00", "\udc01", "\ue000", "\ue001", "\ue0000\ue001",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_MARKUP_PIECES, max_size=30).map("".join))
+def test_tokenizer_parses_as_the_character_loop_did(text: str) -> None:
+    values = ["valeur **brute**", "", "x"]
+    try:
+        expected = legacy_markup.parse_markup(text, values)
+    except IndexError:  # the old loop crashed on a sentinel beyond the values
+        expected = None
+    blocks, problems = parse_markup(text, values)
+    if expected is None:
+        assert any(p.message == "valeur mal délimitée" for p in problems)
+    else:
+        assert (blocks, [(p.line, p.message) for p in problems]) == (
+            expected[0], [(p.line, p.message) for p in expected[1]])
+
+
+def test_private_use_characters_in_wording_and_values_come_out_as_typed() -> None:
+    """U+E000/U+E001 were the value sentinels: typed in a clause they broke every command."""
+    typed = "\ue000" + "0" + "\ue001"
+    text, table = render_for_test(f"Code {typed} : {{{{ v }}}} fin", v=f"{typed}**x**")
+    blocks, problems = parse_markup(text, table)
+    assert problems == []
+    assert blocks == (Paragraph((Run(f"Code {typed}\u00a0: {typed}**x** fin"),)),)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -11,8 +13,18 @@ from hypothesis import strategies as st
 from jinja2.exceptions import SecurityError, UndefinedError
 
 from drafting_app.documents.blocks import Paragraph, Run
+from drafting_app.documents.text import blocks_to_text
+from drafting_app.dossier.storage import load_dossier
+from drafting_app.wording.library import load_library
 from drafting_app.wording.markup import parse_markup
-from drafting_app.wording.render import VALUES_KEY, Formats, insertion_hours, make_environment
+from drafting_app.wording.render import (
+    VALUES_KEY,
+    Formats,
+    Renderer,
+    insertion_hours,
+    make_environment,
+)
+from tests.conftest import LIBRARY
 
 NNBSP = "\u202f"
 NBSP = "\u00a0"
@@ -102,9 +114,33 @@ def test_bare_values_print_in_french() -> None:
 
 
 def test_inline_tags_on_a_line_of_text_keep_its_line_break() -> None:
-    from drafting_app.wording.library import prepare_source
+    from drafting_app.wording.templates import prepare_source
 
     source = "{% if a %}Premier.{% endif %}\n\nSecond.\n{% for x in l %}\n- {{ x }}\n{% endfor %}\n"
     assert prepare_source(source).startswith("{% if a %}Premier.{% endif %}\n\nSecond.\n")
     text, _ = render(prepare_source(source), a=True, l=["x"])
     assert text.startswith("Premier.\n\nSecond.\n- ")
+
+
+def test_private_use_characters_in_a_clause_file_and_a_lot_title_render_as_typed(
+    tmp_path: Path, renderer: Renderer
+) -> None:
+    """U+E000/U+E001 were the value sentinels: a clause holding them broke every command."""
+    typed = "\ue000" + "0" + "\ue001"
+    root = tmp_path / "bibliotheque"
+    shutil.copytree(LIBRARY, root)
+    wording = root / "clauses" / "lot-reserve-siae" / "text.fr.md"
+    wording.write_text(wording.read_text(encoding="utf-8") + f"\nCode {typed} fin.\n",
+                       encoding="utf-8")
+    env = make_environment(Formats())
+    library, problems = load_library(root, env)
+    assert problems == []
+    clause = library.clauses["lot-reserve-siae"]
+    dossier = load_dossier(root / "samples" / "marche_public.json")
+    tender = dossier.tender
+    assert tender is not None
+    lots = tuple(lot.model_copy(update={"title": f"Lot {typed}"}) for lot in tender.lots)
+    titled = dossier.model_copy(update={"tender": tender.model_copy(update={"lots": lots})})
+    text = blocks_to_text(Renderer(library, env).render_clause(clause, titled))
+    assert f"Code {typed} fin." in text
+    assert f"«\u00a0Lot {typed}\u00a0»" in text

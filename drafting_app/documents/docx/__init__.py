@@ -55,6 +55,7 @@ def export_docx(document: Document, out: Path, layout: Layout) -> None:
     writer.title_page(document.info)
     for block in document.blocks:
         writer.block(block)
+    writer.finish()
     fill_headers_and_footers(word, document.info, styles, text)
     set_properties(word, document.info)
     set_french(word)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph as WordParagraph
 
 from drafting_app.documents.blocks import (
     Heading,
@@ -169,6 +168,7 @@ class HeadingNumbers:
         self._numbering = numbering
         self._levels = levels
         self._counters: dict[str, dict[int, int]] = {}
+        self._defined: dict[tuple[int, int], Level | None] = {}
 
     def next(self, heading: Heading) -> str:
         """The number label of `heading` with its separator, or "" when not numbered."""
@@ -182,17 +182,14 @@ class HeadingNumbers:
 
         def replace(match: re.Match[str]) -> str:
             ilvl = int(match.group(1)) - 1
-            defined = _list_level(self._styles_element, self._numbering, level.num_id, ilvl)
+            key = (level.num_id, ilvl)
+            if key not in self._defined:
+                self._defined[key] = _list_level(
+                    self._styles_element, self._numbering, level.num_id, ilvl
+                )
+            defined = self._defined[key]
             start = defined.start if defined else 1
             return _format_number(counters.get(ilvl, start), defined.fmt if defined else "decimal")
 
         label = re.sub(r"%([1-9])", replace, level.text)
         return label + ("" if level.suffix == "nothing" or not label else " ")
-
-
-def set_num_pr(paragraph: WordParagraph, *, num_id: int, ilvl: int | None) -> None:
-    """Direct numbering on a paragraph; numId 0 switches the style's numbering off."""
-    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
-    if ilvl is not None:
-        num_pr.get_or_add_ilvl().val = ilvl
-    num_pr.get_or_add_numId().val = num_id
