@@ -7,12 +7,15 @@ from collections.abc import Callable, Iterator
 from drafting_app.checks import completeness, contract_form, money, reserved, subsidy, tender
 from drafting_app.checks.context import Context
 from drafting_app.checks.findings import Finding, Severity
+from drafting_app.checks.generation import REFUSED_BY_GENERATE, check_generation
 from drafting_app.checks.legal_data import LegalData, load_legal_data
 from drafting_app.dossier.model import Dossier
 from drafting_app.wording.library import Library
+from drafting_app.wording.render import Renderer
 from drafting_app.wording.values import coerce_values, dossier_value, with_dossier_defaults
 
 __all__ = [
+    "REFUSED_BY_GENERATE",
     "SUBSIDY_CHECKS",
     "TENDER_CHECKS",
     "Context",
@@ -115,11 +118,18 @@ def check_chosen_clauses(dossier: Dossier, library: Library) -> Iterator[Finding
             )
 
 
-def run_checks(dossier: Dossier, library: Library, legal: LegalData) -> list[Finding]:
-    """Every finding for a dossier: errors first, then warnings, then information."""
+def run_checks(dossier: Dossier, library: Library, legal: LegalData,
+               renderer: Renderer | None = None) -> list[Finding]:
+    """Every finding for a dossier: errors first, then warnings, then information.
+
+    With the `renderer` documents are made with, the chosen clauses and the pieces are also
+    rendered, and what `generate` would refuse is reported (REFUSED_BY_GENERATE).
+    """
     checks = TENDER_CHECKS if dossier.tender is not None else SUBSIDY_CHECKS
     context = Context(dossier, legal, library)
     findings = list(check_chosen_clauses(dossier, library))
+    if renderer is not None:
+        findings.extend(check_generation(dossier, library, renderer))
     for check in checks:
         findings.extend(check(context))
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}

@@ -18,6 +18,7 @@ from drafting_app.cli.output import (
     print_problems,
     read_dossier,
 )
+from drafting_app.files.messages import french_os_error
 
 #: command-line option of each advisor question (the answer fields of the dossier)
 _ADVISOR_OPTIONS = {
@@ -80,7 +81,7 @@ def cmd_advise(session: Session, args: argparse.Namespace) -> int:
         try:
             save_dossier(dossier.model_copy(update={"advisor": answers}), args.dossier)
         except OSError as exc:
-            session.warn(f"Écriture impossible dans {args.dossier} : {exc.strerror or exc}")
+            session.warn(f"Écriture impossible dans {args.dossier} : {french_os_error(exc)}")
             return EXIT_BAD_INPUT
         session.say(f"Réponses enregistrées dans {args.dossier}.")
     return EXIT_FINDINGS if legal_problems else EXIT_OK
@@ -88,13 +89,17 @@ def cmd_advise(session: Session, args: argparse.Namespace) -> int:
 
 def _decimal_option(session: Session, name: str, raw: str | None) -> Any:
     """A number given on the command line (`12 500,50`), or None; False when malformed."""
-    from drafting_app.wording.values import parse_number
+    from drafting_app.wording.values import number_problem, parse_number
 
     if raw is None:
         return None
     value = parse_number(raw)
     if value is None:
         session.warn(f"{name} : « {raw} » n’est pas un nombre")
+        return False
+    problem = number_problem(value)
+    if problem is not None:
+        session.warn(f"{name} : « {raw} » : {problem}")
         return False
     if value <= 0:
         session.warn(f"{name} : un nombre positif est attendu")
@@ -193,7 +198,7 @@ def cmd_insertion(session: Session, args: argparse.Namespace) -> int:
         try:
             save_dossier(updated, args.dossier)
         except OSError as exc:
-            session.warn(f"Écriture impossible dans {args.dossier} : {exc.strerror or exc}")
+            session.warn(f"Écriture impossible dans {args.dossier} : {french_os_error(exc)}")
             return EXIT_BAD_INPUT
         session.say(f"Valeurs de la clause d’insertion enregistrées dans {args.dossier}.")
     return EXIT_OK

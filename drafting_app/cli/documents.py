@@ -7,7 +7,7 @@ import json
 import warnings
 from pathlib import Path
 
-from drafting_app.checks import Severity, load_legal_data, run_checks
+from drafting_app.checks import REFUSED_BY_GENERATE, Severity, load_legal_data, run_checks
 from drafting_app.cli.output import (
     EXIT_BAD_INPUT,
     EXIT_FINDINGS,
@@ -23,12 +23,18 @@ from drafting_app.cli.output import (
     usage,
 )
 from drafting_app.dossier.model import Dossier
+from drafting_app.files.messages import french_os_error
 from drafting_app.paths import default_layout
 from drafting_app.wording.render import RenderError
 
 
 def cmd_generate(session: Session, args: argparse.Namespace) -> int:
-    """Write every document of a dossier."""
+    """Write every document of a dossier, as a whole set; nothing when it cannot be generated.
+
+    Exit 1, nothing written, when `generate` cannot produce the set as the dossier asks
+    (unknown clause, wrong value, a piece that cannot be rendered); with legal findings only,
+    the documents are written for review and the findings announced (exit 0, as before).
+    """
     dossier = read_dossier(session, args.dossier)
     if dossier is None:
         return EXIT_BAD_INPUT
@@ -51,7 +57,16 @@ def cmd_generate(session: Session, args: argparse.Namespace) -> int:
             session.warn(problem)
         return EXIT_BAD_INPUT
     legal, legal_problems = load_legal_data(library.root)
-    errors = [f for f in run_checks(dossier, library, legal) if f.severity is Severity.ERROR]
+    findings = run_checks(dossier, library, legal, renderer)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    refused = [f for f in errors if f.code in REFUSED_BY_GENERATE]
+    if refused:
+        session.warn(f"Les documents n’ont pas pu être produits (rien n’a été écrit dans "
+                     f"{args.out}) :")
+        for finding in refused:
+            where = f" (champ : {finding.field})" if finding.field else ""
+            session.warn(f"  - {finding.message}{where}")
+        return EXIT_FINDINGS
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", RemovedCharactersWarning)
@@ -67,15 +82,21 @@ def cmd_generate(session: Session, args: argparse.Namespace) -> int:
             session.warn(f"  - {problem}")
         return EXIT_BAD_INPUT
     except OSError as exc:
-        session.warn(f"Écriture impossible dans {args.out} : {exc.strerror or exc}")
+        session.warn(f"Écriture impossible dans {args.out} : {french_os_error(exc)} ; les "
+                     "documents déjà présents sont restés tels quels")
         return EXIT_BAD_INPUT
     for item in written:
         session.say(str(item.path))
+    for item in written:
+        if item.kept_edit is not None:
+            session.warn(f"Attention : {item.path.name} avait été modifié depuis sa production "
+                         f"par Clausier ; votre version est gardée sous « {item.kept_edit.name} ».")
     for warning in caught:
         session.warn(f"Attention : {warning.message}")
     if errors or legal_problems:
-        session.warn(f"{len(errors)} point(s) bloquant(s) dans le dossier : lancez « clausier "
-                     f"check {args.dossier} » pour le détail.")
+        session.warn(f"{len(errors)} point(s) bloquant(s) dans le dossier : les documents sont "
+                     f"écrits pour relecture, mais lancez « clausier check {args.dossier} » et "
+                     "corrigez-les avant publication.")
     return EXIT_OK
 
 
@@ -84,9 +105,9 @@ def cmd_check(session: Session, args: argparse.Namespace) -> int:
     dossier = read_dossier(session, args.dossier)
     if dossier is None:
         return EXIT_BAD_INPUT
-    library, library_problems, _ = session.load()
+    library, library_problems, renderer = session.load()
     legal, legal_problems = load_legal_data(library.root)
-    findings = run_checks(dossier, library, legal)
+    findings = run_checks(dossier, library, legal, renderer)
     if args.format == "json":
         session.say(json.dumps({"findings": [f.as_dict() for f in findings]},
                                ensure_ascii=False, indent=2))

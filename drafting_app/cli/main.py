@@ -83,6 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     handler: Handler = namespace.handler
     try:
+        _clean_after_crash(session, namespace)
         return handler(session, namespace)
     except BrokenPipeError:
         # the reader went away (`clausier clauses list | head`): stop quietly
@@ -92,6 +93,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         session.warn("Interrompu.")
         return 130
+    except (RecursionError, MemoryError):
+        session.warn(f"{UNEXPECTED} : données trop grandes ou trop imbriquées pour être "
+                     "traitées ; vérifiez les fichiers donnés à la commande.")
+        return EXIT_BAD_INPUT
+    except Exception as exc:
+        # a bug of Clausier, not of the user's files: said in French, without a traceback
+        session.warn(f"{UNEXPECTED} ({type(exc).__name__}) : la commande n’a pas pu aboutir ; "
+                     "signalez-le avec les fichiers utilisés.")
+        return EXIT_BAD_INPUT
+
+
+#: the start of the message of an error Clausier did not foresee (the fuzzing tests look for it)
+UNEXPECTED = "Erreur inattendue de Clausier"
+
+
+def _clean_after_crash(session: Session, namespace: Any) -> None:
+    """Remove what programs killed mid-save left in the folders this command works on."""
+    from drafting_app.review.shared import clean_after_crash
+
+    libraries = [session.library_dir] + [
+        folder for folder in (getattr(namespace, name, None)
+                              for name in ("organisation", "mes_clauses", "dir"))
+        if isinstance(folder, Path)]
+    folders = []
+    out = getattr(namespace, "out", None)
+    if isinstance(out, Path):
+        folders.append(out.parent if out.suffix.lower() == ".docx" else out)
+    dossier = getattr(namespace, "dossier", None)
+    if isinstance(dossier, Path):
+        folders.append(dossier.parent)
+    clean_after_crash(libraries, folders)
 
 
 if __name__ == "__main__":

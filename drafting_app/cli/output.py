@@ -30,6 +30,22 @@ _ARGPARSE_FR = (
     (r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)",
      r"argument \1 : choix invalide \2 (choix possibles : \3)"),
     (r"argument (.*?): expected one argument", r"argument \1 : une valeur est attendue"),
+    (r"argument (.*?): expected at least one argument",
+     r"argument \1 : une valeur au moins est attendue"),
+    (r"argument (.*?): expected at most one argument",
+     r"argument \1 : une valeur au plus est attendue"),
+    (r"argument (.*?): expected (\d+) arguments", r"argument \1 : \2 valeurs sont attendues"),
+    (r"argument (.*?): invalid int value: (.*)",
+     r"argument \1 : nombre entier attendu, pas \2"),
+    (r"argument (.*?): invalid float value: (.*)", r"argument \1 : nombre attendu, pas \2"),
+    (r"argument (.*?): invalid (\w+) value: (.*)", r"argument \1 : valeur incorrecte \3"),
+    (r"argument (.*?): not allowed with argument (.*)",
+     r"argument \1 : impossible avec l’argument \2"),
+    (r"argument (.*?): ignored explicit argument (.*)",
+     r"argument \1 : valeur \2 inattendue"),
+    (r"ambiguous option: (.*?) could match (.*)",
+     r"option ambiguë : \1 peut désigner \2"),
+    (r"one of the arguments (.*) is required", r"un des arguments \1 est obligatoire"),
 )
 
 

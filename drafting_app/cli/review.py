@@ -254,7 +254,8 @@ def cmd_library_where_used(session: Session, args: argparse.Namespace) -> int:
     session.say(f"{len(report.usages)} dossier(s) sur {report.scanned} utilisent « {args.id} »"
                 + (f" (version en vigueur : {current})" if current else "")
                 + f", dont {outdated} à informer d’une nouvelle version.")
-    return EXIT_OK
+    # an unreadable dossier may use the clause too: the answer is incomplete
+    return EXIT_BAD_INPUT if report.unreadable else EXIT_OK
 
 
 def register(groups: Groups) -> None:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from drafting_app.files.messages import describe_validation_error, format_loc
 from drafting_app.files.problems import Problem
+from drafting_app.files.reading import MAX_LIBRARY_FILE_BYTES, FileRefused, read_limited_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -63,23 +64,29 @@ def locate(text: str, loc: tuple[int | str, ...]) -> int | None:
 
 
 def read_toml_file(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], str] | None:
-    """A TOML file's data and text; a missing, unreadable or malformed file becomes a problem."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        problems.append(Problem(path, None, "fichier manquant"))
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(path, None, f"fichier illisible ({exc}) : enregistrez-le en UTF-8"))
+    """A TOML file's data and text; a missing, unreadable or malformed file becomes a problem.
+
+    Only a regular file of reasonable size is read (no link, pipe or device).
+    """
+    text = read_text(path, problems)
+    if text is None:
         return None
     try:
         return tomllib.loads(text), text
+    except RecursionError:
+        problems.append(Problem(path, None, "syntaxe TOML incorrecte : tables ou listes "
+                                "imbriquées trop profondément"))
+        return None
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+), column (\d+)", str(exc))
         line = int(match.group(1)) if match else None
         where = f", colonne {match.group(2)}" if match else ""
         problems.append(Problem(path, line, f"syntaxe TOML incorrecte{where} : "
                                 f"{_french_toml_error(str(exc))}"))
+        return None
+    except ValueError:  # an integer of more than 4 300 digits
+        problems.append(Problem(path, None, "syntaxe TOML incorrecte : nombre de plus de "
+                                "4 300 chiffres"))
         return None
 
 
@@ -91,26 +98,52 @@ _TOML_ERRORS = (
      "true ou false)"),
     ("Expected '=' after a key", "« = » attendu après le nom de la clé"),
     ("Expected ']]'", "« ]] » attendu à la fin de l’en-tête [[…]]"),
+    ("Expected ']'", "« ] » attendu à la fin de l’en-tête […]"),
     ("Cannot overwrite a value", "une clé est définie deux fois"),
+    ("Cannot declare", "une table est déclarée deux fois"),
+    ("Cannot mutate immutable namespace", "une table en ligne ou une liste ne peut pas être "
+     "complétée plus loin"),
+    ("Cannot redefine namespace", "une table est redéfinie"),
+    ("Duplicate inline table key", "une clé est définie deux fois dans une table en ligne"),
+    ("Invalid statement", "ligne incompréhensible : attendu « clé = valeur » ou un en-tête "
+     "[table]"),
+    ("Found invalid character", "caractère inattendu"),
+    ("Invalid initial character for a key part", "nom de clé incorrect (lettres, chiffres, "
+     "- et _, ou entre guillemets)"),
+    ("Unclosed array", "liste sans « ] » fermant"),
+    ("Unclosed inline table", "table en ligne sans « } » fermant"),
+    ("Unescaped '\\' in a string", "barre oblique inverse « \\ » isolée dans un texte : "
+     "doublez-la"),
+    ("Invalid hex value", "code de caractère \\u ou \\U incorrect"),
+    ("Escaped character is not a Unicode scalar value", "code de caractère \\u ou \\U "
+     "qui ne désigne pas un caractère"),
+    ("Illegal character", "caractère de contrôle interdit dans un texte"),
+    ("Invalid date or datetime", "date ou heure invalide (AAAA-MM-JJ)"),
 )
 
 
 def _french_toml_error(message: str) -> str:
-    """The TOML parser's message in French (the original kept when it is not known)."""
+    """The TOML parser's message in French."""
     for english, french in _TOML_ERRORS:
         if message.startswith(english):
             return french
-    return f"corrigez le fichier ({message})"
+    return "corrigez la syntaxe à cet endroit"
 
 
-def read_text(path: Path, problems: list[Problem]) -> str | None:
-    """A UTF-8 text file; a missing or unreadable file becomes a problem."""
+def read_text(path: Path, problems: list[Problem],
+              limit: int = MAX_LIBRARY_FILE_BYTES) -> str | None:
+    """A UTF-8 text file of the library; a missing, unreadable, special or oversized file, or
+    one in a folder that is a symbolic link (a clause folder pointing elsewhere), becomes a
+    problem."""
+    if path.parent.is_symlink():
+        problems.append(Problem(path, None, f"le dossier « {path.parent.name} » est un lien "
+                                "symbolique, que Clausier ne suit pas : remplacez-le par une "
+                                "copie du dossier lui-même"))
+        return None
     try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        problems.append(Problem(path, None, "fichier manquant"))
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(path, None, f"fichier illisible ({exc}) : enregistrez-le en UTF-8"))
+        return read_limited_text(path, limit)
+    except FileRefused as exc:
+        problems.append(Problem(path, None, "fichier manquant" if exc.missing else exc.reason))
     return None
 
 

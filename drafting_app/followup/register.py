@@ -16,7 +16,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from drafting_app.dossier.storage import DossierError, parse_dossier
+from drafting_app.dossier.storage import (
+    DossierError,
+    parse_dossier,
+    read_dossier_text,
+    read_json,
+)
 from drafting_app.followup.considerations import Context
 from drafting_app.followup.records import (
     ContractRecord,
@@ -74,17 +79,13 @@ def dossier_files(folder: Path) -> Iterator[Path]:
 
 def _read(path: Path, relative: str, context: Context) -> tuple[str, str | None, str]:
     """(status, reference, data) of one file: ok with its record, error, or other JSON."""
+    try:  # a regular file of bounded size (a FIFO or /dev/zero among the dossiers: refused)
+        text = read_dossier_text(path)
+    except DossierError as exc:
+        return "error", None, json.dumps(exc.problems, ensure_ascii=False)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        return "error", None, json.dumps(["le fichier n’est pas du texte UTF-8 : est-ce bien "
-                                          "un dossier Clausier (.json) ?"], ensure_ascii=False)
-    except OSError as exc:
-        return "error", None, json.dumps([f"lecture impossible : {exc.strerror}"],
-                                         ensure_ascii=False)
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError:
+        raw = read_json(text, path)  # huge integers, deep nesting: French, never a traceback
+    except DossierError:
         raw = None  # parse_dossier gives the French message with line and column
     else:
         if not (isinstance(raw, dict) and "schema_version" in raw):

@@ -100,6 +100,40 @@ def _cells(row: Any) -> list[str]:
     return [_element_text(tc) for tc in row._tr.iterchildren(qn("w:tc"))]
 
 
+#: what a review pack may weigh, and hold once unpacked (a pack of 200 clauses: a few MB)
+MAX_PACK_BYTES = 50 * 1024 * 1024
+MAX_PACK_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_PACK_ENTRIES = 5_000
+
+
+def check_pack_sizes(path: Path) -> None:
+    """Refuse, before anything is decompressed, a pack too large once unpacked (a zip bomb).
+
+    The sizes the archive declares bound what reading it can produce (zipfile stops at the
+    declared size), so they are checked from its table of contents alone.
+    """
+    megabytes = 1024 * 1024
+    size = path.stat().st_size
+    if size > MAX_PACK_BYTES:
+        raise ReviewError([f"{path} : fichier trop volumineux ({size // megabytes} Mo ; au plus "
+                           f"{MAX_PACK_BYTES // megabytes} Mo) pour un dossier de relecture"])
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ReviewError([f"{path} : archive Word abîmée : réenregistrez le document depuis "
+                           "Word ou LibreOffice"]) from None
+    if len(entries) > MAX_PACK_ENTRIES:
+        raise ReviewError([f"{path} : {len(entries)} éléments dans l’archive (au plus "
+                           f"{MAX_PACK_ENTRIES}) : ce n’est pas un dossier de relecture"])
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > MAX_PACK_UNPACKED_BYTES:
+        raise ReviewError([
+            f"{path} : refusé sans être ouvert : il occuperait {unpacked // megabytes} Mo une "
+            f"fois décompressé (au plus {MAX_PACK_UNPACKED_BYTES // megabytes} Mo) ; un vrai "
+            "dossier de relecture en occupe quelques-uns : fichier piégé ou corrompu"])
+
+
 def read_pack(path: Path) -> Pack:
     """Read a filled-in review pack; ReviewError (French) when it is not one.
 
@@ -107,13 +141,17 @@ def read_pack(path: Path) -> Pack:
     earlier version, with one big table, is read the same way.
     """
     if not path.is_file():
-        raise ReviewError([f"{path} : fichier introuvable"])
+        raise ReviewError([f"{path} : fichier introuvable" if not path.exists() else
+                           f"{path} : ce n’est pas un fichier ordinaire"])
     if not zipfile.is_zipfile(path):
         raise ReviewError([f"{path} : ce n’est pas un fichier Word .docx"])
+    check_pack_sizes(path)
     try:
         word = docx.Document(str(path))
-    except Exception as exc:  # python-docx, zipfile and lxml raise many kinds of errors
-        raise ReviewError([f"{path} : document Word illisible ({exc})"]) from None
+    except Exception:  # python-docx, zipfile and lxml raise many kinds of errors
+        raise ReviewError([f"{path} : document Word illisible (fichier abîmé, ou d’un autre "
+                           "format enregistré sous le nom .docx) : réenregistrez-le depuis "
+                           "Word ou LibreOffice"]) from None
     reviewer = ""
     found: list[PackRow] = []
     tables = 0

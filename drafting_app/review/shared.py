@@ -5,6 +5,11 @@ A save names the fingerprint of the files its author opened. Under an exclusive 
 fingerprint: unchanged, the new files replace them (each one atomically); changed by someone
 else meanwhile, nothing on disk is touched and the author's files go to a conflict copy,
 `conflits/<date>_<heure>_<auteur>/`, beside the clause. Either way both people's work is kept.
+
+A lock file says who holds it, on which computer, with which process: a lock left by a
+process of this computer that no longer runs is broken at once; any other lock only when it
+is older than STALE_LOCK_SECONDS. `clean_after_crash` removes, at start, what a program
+killed mid-save left behind (temporary files, locks of dead processes).
 """
 
 from __future__ import annotations
@@ -14,13 +19,13 @@ import errno
 import os
 import socket
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from drafting_app.files.atomic import atomic_write_bytes
+from drafting_app.files.atomic import atomic_write_bytes, clean_orphans
 from drafting_app.review.clause_files import (
     CONFLICTS_DIR,
     VERSIONS_DIR,
@@ -112,13 +117,58 @@ def clause_lock(folder: Path, who: str, wait: float = LOCK_WAIT_SECONDS) -> Iter
             path.unlink(missing_ok=True)
 
 
+@dataclass(frozen=True)
+class LockOwner:
+    """Who holds a lock, as its file says: name, computer and process."""
+
+    who: str
+    host: str
+    pid: int
+
+
+def lock_owner(path: Path) -> LockOwner | None:
+    """The holder a lock file names; None when it cannot be read (still being written)."""
+    try:
+        with open(path, "rb") as handle:
+            lines = handle.read(4096).decode("utf-8", "replace").splitlines()
+    except OSError:
+        return None
+    if len(lines) < 3 or not lines[2].strip().isdigit():
+        return None
+    return LockOwner(lines[0], lines[1], int(lines[2]))
+
+
+def process_is_gone(pid: int) -> bool:
+    """Whether no process of this computer has this number (False when it cannot be told)."""
+    if os.name != "posix" or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # it exists, owned by someone else
+    return False
+
+
+def _dead_here(path: Path) -> bool:
+    """Whether the lock was left by a process of this computer that no longer runs."""
+    owner = lock_owner(path)
+    return (owner is not None and owner.host == socket.gethostname()
+            and process_is_gone(owner.pid))
+
+
 def _break_if_stale(path: Path) -> None:
-    """Remove a lock left by a program that crashed while saving (saves take milliseconds)."""
+    """Remove a lock left by a program that crashed while saving (saves take milliseconds).
+
+    Broken at once when its process is gone from this computer; otherwise (another computer
+    of the share, or unreadable) when it is older than STALE_LOCK_SECONDS.
+    """
     try:
         age = time.time() - path.stat().st_mtime
     except FileNotFoundError:
         return
-    if age > STALE_LOCK_SECONDS:
+    if age > STALE_LOCK_SECONDS or _dead_here(path):
         # rename first: of two programs breaking the same lock, only one succeeds
         broken = path.with_name(f"{path.name}.{os.getpid()}.broken")
         try:
@@ -246,6 +296,39 @@ def list_conflicts(folder: Path) -> list[Path]:
     if not parent.is_dir():
         return []
     return sorted(p for p in parent.iterdir() if p.is_dir())
+
+
+def clean_after_crash(libraries: Iterable[Path], folders: Iterable[Path] = (),
+                      now: float | None = None) -> list[Path]:
+    """At start: remove what programs killed mid-save left behind; return what was removed.
+
+    In `libraries` (searched through) and `folders` (their own files only): temporary files
+    and unfinished document sets older than a few minutes, and clause locks whose process
+    is gone from this computer. A save in progress is never touched; errors are ignored.
+    """
+    removed: list[Path] = []
+    for library in libraries:
+        removed.extend(clean_orphans(library, now=now))
+        removed.extend(_dead_locks(library))
+    for folder in folders:
+        removed.extend(clean_orphans(folder, now=now, recursive=False))
+    return removed
+
+
+def _dead_locks(library: Path) -> list[Path]:
+    """Remove the clause locks (`clauses/.<id>.lock`) of processes gone from this computer."""
+    removed = []
+    for parent in (library, library / "clauses"):
+        try:
+            locks = sorted(parent.glob(".*.lock"))
+        except OSError:
+            continue
+        for lock in locks:
+            if lock.is_file() and not lock.is_symlink() and _dead_here(lock):
+                _break_if_stale(lock)
+                if not lock.exists():
+                    removed.append(lock)
+    return removed
 
 
 def is_writable(folder: Path) -> bool:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from drafting_app.dossier.model import Dossier
-from drafting_app.dossier.storage import DossierError, load_dossier
+from drafting_app.dossier.storage import DossierError, load_dossier, read_dossier_data
 from drafting_app.wording.library import Library
 
 
@@ -61,8 +60,8 @@ def _dossier_files(folder: Path) -> Iterator[Path]:
 def _not_a_dossier(path: Path) -> bool:
     """A readable JSON file of another kind (no `schema_version`): skipped silently."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        data = read_dossier_data(path)  # size-limited, regular files only, any JSON
+    except DossierError:
         return False  # load_dossier explains what is wrong with it
     return not (isinstance(data, dict) and "schema_version" in data)
 

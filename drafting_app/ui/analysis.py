@@ -104,7 +104,7 @@ def analyse(
         candidate, _still = validate_draft(with_placeholders(draft, problems, placeholder))
     findings: list[Finding] = []
     if candidate is not None:
-        findings = run_checks(candidate, core.library, core.legal)
+        findings = run_checks(candidate, core.library, core.legal, core.renderer)
         preview, ok = _preview(core, candidate, piece, _)
     else:
         blocking = [describe(p.path) for p in problems if p.path and placeholder(p.path) is None]

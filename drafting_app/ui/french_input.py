@@ -35,6 +35,8 @@ def parse_decimal(text: str) -> Decimal | None:
 def format_decimal(value: Decimal | int, places: int | None = None) -> str:
     """`12 500,00` (places=2), `7` or `5,5` (places=None): thousands split by a narrow space."""
     number = Decimal(value)
+    if not number.is_finite() or not -20 <= number.adjusted() <= 20:
+        return str(number)  # beyond any amount: shown as typed (the form says what is wrong)
     decimals = "" if not places else "." + "0" * places
     pattern = "#,##0.###" if places is None else "#,##0" + decimals
     return str(babel_format_decimal(number, format=pattern, locale="fr_FR"))

@@ -262,6 +262,10 @@ class MainWindow(QMainWindow):
         """The library is loaded: enable everything, then offer to recover a crashed session."""
         _ = self._
         self.core = core
+        from drafting_app.review.shared import clean_after_crash  # leftovers of killed saves
+
+        clean_after_crash([*(r for r in self._roots() if r is not None),
+                           self.autosave.folder.parent])
         self.library_stamp = self._stamp()
         if self.settings_problem:
             QTimer.singleShot(0, lambda: self.statusBar().showMessage(
@@ -517,7 +521,8 @@ class MainWindow(QMainWindow):
         try:
             draft = dossier_draft(load_dossier(path))
         except DossierError as exc:
-            loose = read_draft_file(path)
+            # only a readable JSON table opens as an incomplete draft (not a FIFO, a huge file…)
+            loose = read_draft_file(path) if exc.data is not None else None
             if loose is None:
                 QMessageBox.warning(
                     self, _("Ouvrir un dossier"),

@@ -106,6 +106,12 @@ class Placement(Strict):
     part: Identifier
 
 
+#: the largest number a clause value may hold, whatever its variable's bounds (10^15: a
+#: million billion euros), so that printing it in words or as a figure stays instant
+VALUE_LIMIT = Decimal(10) ** 15
+Bound = Annotated[Decimal, Field(ge=-VALUE_LIMIT, le=VALUE_LIMIT)]
+
+
 class Variable(Strict):
     """A typed value the buyer fills in for a clause."""
 
@@ -114,8 +120,8 @@ class Variable(Strict):
     label: NonEmpty
     help: str = ""
     default: Any = None
-    min: Decimal | None = None
-    max: Decimal | None = None
+    min: Bound | None = None
+    max: Bound | None = None
     choices: tuple[NonEmpty, ...] = ()
     required: bool = True
     # a dossier field (e.g. `tender.advance_rate`) whose value the variable takes when the

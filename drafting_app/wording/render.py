@@ -38,7 +38,9 @@ from drafting_app.wording.markup import (
     parse_markup,
     value_token,
 )
-from drafting_app.wording.model import DocumentMeta, Piece
+from drafting_app.wording.model import VALUE_LIMIT, DocumentMeta, Piece
+from drafting_app.wording.sandbox import LimitedEnvironment
+from drafting_app.wording.sandbox import explain as _explain
 from drafting_app.wording.templates import prepare_source
 from drafting_app.wording.thresholds import DatedData, threshold_reader
 from drafting_app.wording.values import coerce_values, with_dossier_defaults
@@ -121,7 +123,10 @@ class Formats:
         """A whole number in words: `huit cent trente-trois`."""
         from num2words import num2words  # heavy import: only when a document asks for it
 
-        return str(num2words(int(_as_decimal(value)), lang=self.locale.split("_")[0]))
+        number = _as_decimal(value)
+        if abs(number) > VALUE_LIMIT:
+            raise ValueError("nombre trop grand pour être écrit en lettres")
+        return str(num2words(int(number), lang=self.locale.split("_")[0]))
 
     def amount_in_words(self, value: Any) -> str:
         """An amount in euros in words, as French contracts write it.
@@ -142,15 +147,31 @@ class Formats:
 
 
 def _as_decimal(value: Any) -> Decimal:
-    if isinstance(value, Decimal):
-        return value
+    if value is None:
+        raise ValueError("valeur vide : renseignez-la dans le dossier")
     if isinstance(value, bool):
         raise TypeError("un nombre est attendu, pas oui/non")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    return Decimal(str(value).replace(",", "."))
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    else:
+        text = str(value).replace(",", ".")
+        if len(text) > 100:
+            raise ValueError("un nombre est attendu")
+        number = Decimal(text)
+    if not number.is_finite():
+        raise ValueError("un nombre fini est attendu")
+    if abs(number) >= _DISPLAY_LIMIT or number.adjusted() < -_DISPLAY_DIGITS:
+        raise ValueError("nombre trop grand ou trop petit pour être écrit")
+    return number
+
+
+#: the largest or smallest number a document may print (far beyond any amount)
+_DISPLAY_DIGITS = 30
+_DISPLAY_LIMIT = Decimal(10) ** _DISPLAY_DIGITS
 
 
 def insertion_hours(
@@ -180,7 +201,7 @@ def make_environment(formats: Formats) -> SandboxedEnvironment:
         table.append(_display(value, formats))
         return value_token(len(table) - 1)
 
-    env = SandboxedEnvironment(
+    env = LimitedEnvironment(
         undefined=StrictUndefined,
         autoescape=False,
         trim_blocks=False,  # see prepare_source
@@ -204,6 +225,7 @@ def make_environment(formats: Formats) -> SandboxedEnvironment:
         }
     )
     env.globals["insertion_hours"] = insertion_hours
+    env.guard_filters()
     return env
 
 
@@ -298,9 +320,12 @@ class Renderer:
         """The values a clause sees: the dossier and its own checked values."""
         raw = with_dossier_defaults(clause.meta.variables, chosen.values, dossier)
         values, value_problems = coerce_values(clause.meta.variables, raw)
+        position = next((i for i, c in enumerate(dossier.clauses) if c.id == chosen.id), None)
+        where = "" if position is None else f"clauses[{position}].values."
+        # the value comes from the dossier (or a sample): it is named there, not in clause.toml
         problems = [
-            Problem(clause.folder / "clause.toml", None,
-                    f"clause « {clause.id} », valeur « {p.name} » : {p.message}")
+            Problem(Path("dossier"), None,
+                    f"« {where}{p.name} » (clause « {clause.id} ») : {p.message}")
             for p in value_problems
         ]
         context = self._context(dossier)
@@ -683,17 +708,3 @@ def _template_line(exc: BaseException, path: Path) -> int | None:
         if frame.filename == str(path):
             line = frame.lineno
     return line
-
-
-def _explain(exc: BaseException) -> str:
-    message = str(exc)
-    undefined = re.match(r"'([^']+)' is undefined", message)
-    if undefined:
-        return (f"« {undefined.group(1)} » n’a pas de valeur : déclarez la variable ou "
-                "renseignez-la dans le dossier")
-    attribute = re.match(r"'(.+)' has no attribute '([^']+)'", message)
-    if attribute:
-        return f"« {attribute.group(2)} » n’existe pas dans « {attribute.group(1)} »"
-    if "None" in message and "attribute" in message:
-        return "cette partie du dossier est vide pour ce type de dossier"
-    return f"rendu impossible : {message}"

@@ -9,9 +9,14 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from drafting_app.wording.model import Variable, VariableType
+from drafting_app.wording.model import VALUE_LIMIT, Variable, VariableType
 
 NUMERIC = {VariableType.INTEGER, VariableType.DECIMAL, VariableType.MONEY, VariableType.PERCENT}
+
+#: the most digits a number typed by a user may have
+MAX_DIGITS = 24
+#: the most decimals a clause value may have
+MAX_DECIMALS = 6
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,9 @@ def read_number(text: str) -> Decimal | None:
         digits = cleaned.replace(",", ".")
     else:
         raise NumberError(text, f"« {text.strip()} » n’est pas un nombre")
+    if sum(c.isdigit() for c in digits) > MAX_DIGITS:
+        # no amount has that many digits, and they could not all be computed with
+        raise NumberError(text, f"nombre trop long ({MAX_DIGITS} chiffres au plus)")
     try:
         value = Decimal(sign + digits)
     except InvalidOperation:
@@ -105,6 +113,19 @@ def parse_number(raw: Any) -> Decimal | None:
             return read_number(raw)
         except NumberError:
             return None
+    return None
+
+
+def number_problem(number: Decimal) -> str | None:
+    """Why a number cannot be a clause value (too large, too many decimals), or None."""
+    if not number.is_finite():
+        return "un nombre est attendu"
+    if abs(number) > VALUE_LIMIT:
+        return "nombre trop grand (au plus 1 000 000 000 000 000)"
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_DECIMALS and number != number.quantize(
+            Decimal(1).scaleb(-MAX_DECIMALS)):
+        return f"{MAX_DECIMALS} décimales au plus"
     return None
 
 
@@ -150,6 +171,9 @@ def coerce_value(variable: Variable, raw: Any) -> tuple[Any, str | None]:
         number = parse_number(raw)
     if number is None:
         return None, "un nombre est attendu"
+    problem = number_problem(number)
+    if problem is not None:
+        return None, problem
     if kind is VariableType.INTEGER:
         if number != number.to_integral_value():
             return None, "un nombre entier est attendu"

@@ -116,3 +116,80 @@ def test_not_a_dossier(tmp_path: Path) -> None:
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
     assert "UTF-8" in problems_of(binary)[0]
     assert "introuvable" in problems_of(tmp_path / "absent.json")[0]
+
+
+# --------------------------------------------------------------------------- hostile files
+
+
+def test_json_errors_are_french(tmp_path: Path) -> None:
+    cases = {
+        '{"schema_version": 1,}': "nom de clé entre guillemets",
+        '{"schema_version": 1 "kind": 2}': "« , » attendue entre deux éléments",
+        '{"schema_version" 1}': "« : » attendu après le nom de la clé",
+        '{"title": "sans fin}': "texte sans guillemet fermant",
+        '{"schema_version": 1} en trop': "texte en trop après la fin du dossier",
+        '{"a": "\\q"}': "barre oblique inverse",
+        '': "valeur attendue",
+    }
+    for text, expected in cases.items():
+        path = tmp_path / "d.json"
+        path.write_text(text, encoding="utf-8")
+        (message,) = problems_of(path)
+        assert "JSON incorrect : " + expected in message, (text, message)
+        assert "Expecting" not in message and "delimiter" not in message
+
+
+def test_an_integer_of_thousands_of_digits_names_its_field(tmp_path: Path) -> None:
+    path = tmp_path / "d.json"
+    text = json.dumps(example_data()).replace('"duration_months": 36',
+                                              '"duration_months": ' + "9" * 5000)
+    assert "9" * 5000 in text
+    path.write_text(text, encoding="utf-8")
+    (message,) = problems_of(path)
+    assert message == ("« tender.duration_months » : nombre de 5000 chiffres, beaucoup trop "
+                       "grand : corrigez la valeur")
+
+
+@pytest.mark.parametrize("depth", [100, 100_000])
+def test_deeply_nested_json_is_refused(tmp_path: Path, depth: int) -> None:
+    data = example_data()
+    path = tmp_path / "d.json"
+    nested = "[" * depth + "]" * depth
+    text = json.dumps(data).replace('"clauses": [', f'"clauses": [{{"id": "x", "values": '
+                                    f'{{"v": {nested}}}}}, ', 1)
+    path.write_text(text, encoding="utf-8")
+    (message,) = problems_of(path)
+    assert "imbriquées sur plus de 32 niveaux" in message
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs and devices are POSIX")
+def test_special_files_are_refused_without_waiting(tmp_path: Path) -> None:
+    fifo = tmp_path / "tube.json"
+    os.mkfifo(fifo)  # reading it would wait for a writer for ever
+    assert "tube nommé (FIFO), pas un fichier ordinaire" in problems_of(fifo)[0]
+    with pytest.raises(DossierError) as caught:
+        load_dossier(Path("/dev/zero"))  # reading it would fill the memory
+    assert "périphérique" in caught.value.problems[0]
+    assert "dossier, pas un fichier" in problems_of(tmp_path)[0]
+
+
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "enorme.json"
+    with path.open("wb") as handle:
+        handle.truncate(64 * 1024 * 1024)
+    (message,) = problems_of(path)
+    assert message.startswith("fichier trop volumineux (64,0 Mo ; au plus 16,0 Mo)")
+
+
+def test_the_app_gets_the_data_of_an_invalid_dossier_only(tmp_path: Path) -> None:
+    data = example_data()
+    data["tender"]["duration_months"] = 0
+    with pytest.raises(DossierError) as caught:
+        load_dossier(write(tmp_path, data))
+    assert caught.value.data is not None  # opened as an incomplete draft
+    assert caught.value.data["tender"] == data["tender"]
+    broken = tmp_path / "casse.json"
+    broken.write_text("{", encoding="utf-8")
+    with pytest.raises(DossierError) as caught:
+        load_dossier(broken)
+    assert caught.value.data is None  # nothing to open

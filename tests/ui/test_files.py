@@ -301,9 +301,6 @@ def test_an_edited_word_file_kept_by_generation_is_reported(
     assert "votre version est gardée sous" in panel.results_note.text()
 
 
-@pytest.mark.xfail(strict=True, reason="needs documents.generate to keep a Word file edited "
-                   "since it was written (issue 11, robustness branch): remove this marker "
-                   "when it lands")
 def test_regenerating_never_overwrites_an_edited_word_file(
     qtbot: QtBot, window: MainWindow, write_dossier: Write, tender: dict[str, Any],
     tmp_path: Path,

@@ -142,16 +142,29 @@ def _replace_tags(paragraph: Any, info: DocumentInfo, text: Text) -> None:
             t.set(qn("xml:space"), "preserve")
 
 
+#: the longest text a core property of a Word file may hold
+MAX_PROPERTY_LENGTH = 255
+
+
+def property_text(text: str) -> str:
+    """A text as a document property holds it: one line, at most 255 characters (« … »)."""
+    line = one_line(text)
+    if len(line) <= MAX_PROPERTY_LENGTH:
+        return line
+    return line[:MAX_PROPERTY_LENGTH - 1].rstrip() + "…"
+
+
 def set_properties(word: WordDocument, info: DocumentInfo) -> None:
     """Title, subject, author, keywords, language and dates of the file."""
     properties = word.core_properties
     now = datetime.now(UTC).replace(microsecond=0)
-    # the same user text as in the body: made fit for XML (the body's cleaning reports it)
-    properties.title = one_line(info.title)
-    properties.subject = one_line(info.subject)
-    properties.author = one_line(info.author)
-    properties.last_modified_by = one_line(info.author)
-    properties.keywords = one_line(", ".join(info.keywords))
+    # the same user text as in the body: made fit for XML (the body's cleaning reports it),
+    # and shortened to what Word allows in a property (the title page keeps the whole text)
+    properties.title = property_text(info.title)
+    properties.subject = property_text(info.subject)
+    properties.author = property_text(info.author)
+    properties.last_modified_by = property_text(info.author)
+    properties.keywords = property_text(", ".join(info.keywords))
     properties.language = "fr-FR"
     properties.created = now
     properties.modified = now
