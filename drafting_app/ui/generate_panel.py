@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -24,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from drafting_app.documents.generate import Generated
+from drafting_app.documents.generate import PRICE_SCHEDULE, Generated
+from drafting_app.documents.pagination import find_soffice
 from drafting_app.dossier.model import Dossier, DossierKind, Lot
 from drafting_app.ui.core import Core
 from drafting_app.ui.i18n import Tr
@@ -48,12 +50,10 @@ class GenerationError(Exception):
 def kept_edit(item: Generated) -> Path | None:
     """Where generation kept the Word file the user had edited since it was written, if it did.
 
-    The core side (documents.generate, issue 11) keeps an edited file as « NOM (modifié le
-    …).docx » and says so in its result, as `Generated.kept_edit`; until it lands this reads
-    None and the documents step has nothing to report.
+    Generation (documents.generate) keeps an edited file as « NOM (modifié le …).docx » and
+    says so in its result, as `Generated.kept_edit`.
     """
-    kept = getattr(item, "kept_edit", None)
-    return kept if isinstance(kept, Path) else None
+    return item.kept_edit
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,10 @@ class Written:
 
 
 def write_pieces(core: Core, dossier: Dossier, pieces: Sequence[str], out_dir: Path,
-                 report: Report, _: Tr) -> Written:
-    """Render and write the chosen pieces as Word files (runs on the worker)."""
+                 report: Report, _: Tr, page_numbers: bool = False) -> Written:
+    """Render and write the chosen pieces as Word files, and the price schedules as
+    spreadsheets when they are chosen (runs on the worker); with `page_numbers`, the sommaires
+    get their page numbers from a LibreOffice layout."""
     from drafting_app.documents.docx import ExportError, RemovedCharactersWarning, load_layout
     from drafting_app.documents.generate import generate
 
@@ -77,12 +79,16 @@ def write_pieces(core: Core, dossier: Dossier, pieces: Sequence[str], out_dir: P
     def progress(index: int, total: int, skeleton: Skeleton, lot: Lot | None) -> None:
         report(index, total, _("Rédaction : {title}").format(title=piece_title(skeleton, lot)))
 
+    def finishing(total: int) -> None:
+        report(total, total, _("Numérotation des pages des sommaires…") if page_numbers
+               else _("Finition des documents…"))
+
     try:
         report(0, len(pieces), _("Lecture de la mise en page…"))
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", RemovedCharactersWarning)
             written = generate(core.renderer, dossier, out_dir, load_layout(core.layout_path),
-                               pieces, progress)
+                               pieces, progress, page_numbers=page_numbers, finishing=finishing)
         notes = [str(w.message) for w in caught]
     except RenderError as exc:
         raise GenerationError([p.message for p in exc.problems]) from None
@@ -131,6 +137,17 @@ class GeneratePanel(QWidget):
         pieces_layout.addWidget(self.pieces)
         self.no_pieces = QLabel(_("La bibliothèque ne prévoit aucune pièce pour ce dossier."))
         pieces_layout.addWidget(self.no_pieces)
+        self.page_numbers = QCheckBox(_("Numéroter les pages des sommaires (mise en page par "
+                                        "LibreOffice : quelques secondes de plus)"))
+        if find_soffice() is None:
+            self.page_numbers.setChecked(False)
+            self.page_numbers.setEnabled(False)
+            self.page_numbers.setToolTip(_(
+                "LibreOffice n’est pas installé : chaque sommaire porte une note qui dit comment "
+                "mettre ses numéros de page à jour dans Word ou LibreOffice."))
+        else:
+            self.page_numbers.setChecked(True)
+        pieces_layout.addWidget(self.page_numbers)
         layout.addWidget(pieces_box)
 
         folder_box = QGroupBox(_("Dossier de destination"))
@@ -222,6 +239,7 @@ class GeneratePanel(QWidget):
     def set_dossier(self, dossier: Dossier | None, blocking: int, missing: int,
                     warnings: int = 0) -> None:
         """The dossier as last analysed: complete or not, with its blocking findings."""
+        _ = self._
         if self._listed_for is not None and dossier != self._listed_for \
                 and self.results.count():
             self.changed_since = True
@@ -238,6 +256,10 @@ class GeneratePanel(QWidget):
             for skeleton, lot in planned:
                 title, lots = counts.get(skeleton.id, (french_typography(skeleton.meta.title), 0))
                 counts[skeleton.id] = (title, lots + (lot is not None))
+            tender = dossier.tender
+            if counts and tender is not None and tender.lots:
+                many = len(tender.lots) if len(tender.lots) > 1 else 0
+                counts[PRICE_SCHEDULE] = (_("Cadre de prix (tableur : BPU, DQE ou DPGF)"), many)
             if counts:
                 self._fill_pieces([(piece, title, lots)
                                    for piece, (title, lots) in counts.items()])
@@ -256,8 +278,10 @@ class GeneratePanel(QWidget):
         self.folder_chosen = True
 
     def expected_files(self) -> list[tuple[str, Path]]:
-        """(title, path) of the Word files this dossier's generation writes in the folder."""
-        from drafting_app.documents.generate import file_stem
+        """(title, path) of the files this dossier's generation writes in the folder: the Word
+        pieces, then the price schedules."""
+        from drafting_app.documents.generate import file_stem, slug
+        from drafting_app.documents.xlsx import planned_price_schedules
 
         folder = self.folder.text().strip()
         if self.dossier is None or not folder:
@@ -273,6 +297,9 @@ class GeneratePanel(QWidget):
                 title = self._("{title}, lot {n}").format(title=title, n=lot.number)
             stem = file_stem(skeleton.meta.filename, self.dossier, lot)
             out.append((title, Path(folder).expanduser() / f"{stem}.docx"))
+        out.extend((french_typography(title), Path(folder).expanduser() / f"{stem}.xlsx")
+                   for stem, title, _lot in planned_price_schedules(
+                       self.dossier, slug(self.dossier.reference)))
         return out
 
     def show_existing(self) -> None:
@@ -391,8 +418,9 @@ class GeneratePanel(QWidget):
         self.open_problem.setVisible(False)
         self._update_state()
         core = self.core
+        page_numbers = self.page_numbers.isChecked()
         self.worker.submit(
-            lambda report: write_pieces(core, dossier, pieces, out_dir, report, _),
+            lambda report: write_pieces(core, dossier, pieces, out_dir, report, _, page_numbers),
             self._done, self._failed, self._progressed)
 
     def _progressed(self, done: int, total: int, label: str) -> None:

@@ -217,7 +217,8 @@ def load_clause(
             problems.append(Problem(sample_path, locate(sample[1], ("values",)),
                                     "« values » doit être une table [values]"))
     expected_path = folder / CLAUSE_EXPECTED
-    expected = expected_path.read_text(encoding="utf-8") if expected_path.exists() else None
+    expected = (read_text(expected_path, problems)
+                if expected_path.exists() or expected_path.is_symlink() else None)
     if meta is not None and text is not None:
         declared = {v.name for v in meta.variables}
         checked = check_and_compile(env, text, folder / CLAUSE_TEXT, declared, CLAUSE_CONTEXT,

@@ -124,9 +124,6 @@ def test_a_linked_clause_text_never_reaches_a_document_or_a_review_pack(tmp_path
     assert "root:x:0:0" not in text
 
 
-@pytest.mark.xfail(reason="wording/library.py reads expected.fr.txt itself, not through files/ "
-                   "(library.py belongs to the speed work; a one-line change there)",
-                   strict=False)
 def test_a_linked_reviewed_rendering_is_refused_too(tmp_path: Path) -> None:
     secret = tmp_path / "passwd"
     secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
