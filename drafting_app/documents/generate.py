@@ -109,12 +109,14 @@ def generate(
     pieces: Collection[str] | None = None,
     progress: Progress | None = None,
     page_numbers: bool = False,
+    finishing: Callable[[int], None] | None = None,
 ) -> list[Generated]:
     """Render and write the dossier's documents (all, or the `pieces` named) into `out_dir`.
 
     A piece uses its own layout when one sits next to the chosen layout
     (`<layout>.<piece>.docx`), and the chosen layout otherwise. `progress(done, total,
-    skeleton, lot)` is called before each piece. With `page_numbers`, the sommaires get their
+    skeleton, lot)` is called before each piece, `finishing(total)` once they are all drafted,
+    before the finishing pass. With `page_numbers`, the sommaires get their
     page numbers from one LibreOffice layout when it is installed (pagination.py). The set is
     written whole or not at all: a RenderError, ExportError or OSError leaves the folder as it
     was.
@@ -138,6 +140,8 @@ def generate(
             export_docx(document, staging / f"{stem}.docx", layouts[skeleton.id])
             staged.append((Generated(stem, document.info.title, out_dir / f"{stem}.docx"),
                            staging / f"{stem}.docx"))
+        if finishing is not None:
+            finishing(len(planned))
         finish_documents([source for _item, source in staged], page_numbers=page_numbers)
         if pieces is None or PRICE_SCHEDULE in pieces:
             staged.extend((Generated(item.stem, item.title, out_dir / item.path.name), item.path)

@@ -336,20 +336,27 @@ class WrittenSchedule:
     path: Path
 
 
-def write_price_schedules(
-    dossier: Dossier, out_dir: Path, slug_reference: str
-) -> list[WrittenSchedule]:
-    """One schedule per lot of a tender (one for a tender with a single lot) into `out_dir`."""
+def planned_price_schedules(dossier: Dossier, slug_reference: str) -> list[tuple[str, str, Lot]]:
+    """(file stem, title, lot) of the schedules a tender gets: one per lot, or one for a tender
+    with a single lot; none for a convention."""
     tender = dossier.tender
     if tender is None or not tender.lots:
         return []
     lots = sorted(tender.lots, key=lambda lot: lot.number)
     lotted = len(lots) > 1
+    return [(schedule_stem(dossier, lot if lotted else None, slug_reference),
+             "Cadre de prix" + (f" – Lot n°\u00a0{lot.number}" if lotted else ""), lot)
+            for lot in lots]
+
+
+def write_price_schedules(
+    dossier: Dossier, out_dir: Path, slug_reference: str
+) -> list[WrittenSchedule]:
+    """One schedule per lot of a tender (one for a tender with a single lot) into `out_dir`."""
+    planned = planned_price_schedules(dossier, slug_reference)
     written = []
-    for lot in lots:
-        stem = schedule_stem(dossier, lot if lotted else None, slug_reference)
+    for stem, title, lot in planned:
         path = out_dir / f"{stem}.xlsx"
-        export_price_schedule(dossier, lot, lotted, path)
-        title = "Cadre de prix" + (f" – Lot n°\u00a0{lot.number}" if lotted else "")
+        export_price_schedule(dossier, lot, len(planned) > 1, path)
         written.append(WrittenSchedule(stem, title, path))
     return written

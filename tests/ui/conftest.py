@@ -50,6 +50,14 @@ def documents_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def no_page_numbering(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Generation in the app without LibreOffice's layout pass (seconds a run), except in the
+    tests marked `libreoffice`, which need it installed."""
+    if request.node.get_closest_marker("libreoffice") is None:
+        monkeypatch.setattr("drafting_app.ui.generate_panel.find_soffice", lambda: None)
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     """The user data folder of the session (autosave, recent files)."""

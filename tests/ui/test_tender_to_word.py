@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import docx
+import openpyxl
+import pytest
 from PySide6.QtCore import Qt, QUrl
 from pytestqt.qtbot import QtBot
 
+from drafting_app.documents.generate import PRICE_SCHEDULE
 from drafting_app.ui.dossier_editor import DossierEditor
 from drafting_app.ui.main_window import MainWindow
 from drafting_app.ui.value_inputs import ChoiceEditor, Editor
@@ -35,6 +39,7 @@ def word_text(path: Path) -> str:
     return "\n".join(parts)
 
 
+@pytest.mark.libreoffice
 def test_tender_from_start_screen_to_word_files(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, opened: list[QUrl]
 ) -> None:
@@ -145,6 +150,21 @@ def test_tender_from_start_screen_to_word_files(
     # the clause's full text (facilitator included) is in the social annex the CCAP refers to
     annex = word_text(out / "Annexe_clause_sociale_2027-RS-001.docx")
     assert "Maison de l’emploi, 02 41 00 00 00" in annex
+    # the price schedule is one of the pieces, written as a spreadsheet
+    assert PRICE_SCHEDULE in panel.chosen_pieces()
+    schedules = sorted(name for name in files if name.endswith(".xlsx"))
+    assert schedules == ["Cadre_de_prix_lot1_2027-RS-001.xlsx",
+                         "Cadre_de_prix_lot2_2027-RS-001.xlsx"]  # one per lot
+    listed = [panel.pieces.item(row).text() for row in range(panel.pieces.count())]
+    assert "Cadre de prix (tableur : BPU, DQE ou DPGF) (un par lot : 2)" in listed
+    sheets = openpyxl.load_workbook(out / schedules[0]).sheetnames
+    assert sheets and set(sheets) <= {"BPU", "DQE", "DPGF"}
+    # the RC's sommaire has its page numbers (LibreOffice laid the pieces out once)
+    if panel.page_numbers.isEnabled():
+        assert panel.page_numbers.isChecked()
+        rc = word_text(out / "RC_2027-RS-001.docx")
+        assert "Numéros de page à mettre à jour" not in rc
+        assert re.search(r"Article\W1\W+Acheteur\t\d+", rc), rc[:600]
 
     # open a document with the system's application
     panel.results.setCurrentRow(0)
