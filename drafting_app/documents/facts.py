@@ -8,6 +8,7 @@ longer disagree because one read a dossier field and the other a clause value.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -28,9 +29,8 @@ from drafting_app.dossier.model import (
 from drafting_app.wording.library import Clause, Library
 from drafting_app.wording.values import coerce_values, with_dossier_defaults
 
-#: R2191-3: the advance is due above this initial amount (HT) and two months of execution.
-#: The same figure the CCAP skeleton states; one constant until the dated data carries it.
-ADVANCE_THRESHOLD = Decimal(50000)
+#: R2191-3: the dated threshold above which the advance is due (initial amount HT)
+ADVANCE_THRESHOLD_ID = "avance_seuil_montant"
 
 #: clauses that fix a volume of insertion hours per lot
 INSERTION_ACTIONS = ("insertion-condition-execution", "insertion-proprete-reprise-personnel")
@@ -128,7 +128,8 @@ class Advance:
     rate: Decimal | None
     sme_rate: Decimal | None
     without_threshold: bool
-    threshold: Decimal = ADVANCE_THRESHOLD
+    #: the dated data's threshold on the dossier's date (None: the data has none)
+    threshold: Decimal | None = None
 
     @property
     def sme_rate_differs(self) -> bool:
@@ -329,12 +330,15 @@ def bound_text(value: Decimal | None, unit: str, missing: str, money: Formatter,
 def resolve_facts(
     library: Library, dossier: Dossier, money: Formatter = str, number: Formatter = str,
     categories: ConditionCategories | None = None, social_condition_due: bool = False,
+    seuil: Callable[[str], Decimal | None] | None = None,
 ) -> Facts:
     """The facts of a dossier (a subsidy dossier has no lots and an empty outline).
 
     `money` and `number` write amounts and quantities as the documents do; `categories` are
     the dated data's categories of execution conditions (the same the checks use), and
-    `social_condition_due` whether L2112-2-1 requires a social condition for every lot.
+    `social_condition_due` whether L2112-2-1 requires a social condition for every lot;
+    `seuil` reads the dated thresholds on the dossier's date (the advance's amount threshold).
+    Without a threshold, an advance that has a rate is taken as due on every lot.
     """
     categories = categories or ConditionCategories(frozenset(), frozenset())
     tender = dossier.tender
@@ -367,7 +371,8 @@ def resolve_facts(
         if str(chosen_turnover.get("exigence", "")).startswith("chiffre"):
             turnover_multiple = _decimal(chosen_turnover.get("multiple"))
 
-    advance = _advance(tender, by_id, values)
+    advance = dataclasses.replace(_advance(tender, by_id, values), threshold=(
+        None if seuil is None else seuil(ADVANCE_THRESHOLD_ID)))
 
     # insertion actions, and the lots each covers
     hours: dict[int, int] = {}
@@ -410,7 +415,8 @@ def resolve_facts(
             minimum_text=bound_text(lot.minimum, lot.bounds_unit, "sans minimum", money, number),
             maximum_text=bound_text(lot.maximum, lot.bounds_unit, "à compléter", money, number),
             advance_due=advance.rate is not None and (
-                advance.without_threshold or lot.estimated_amount > ADVANCE_THRESHOLD),
+                advance.without_threshold or advance.threshold is None
+                or lot.estimated_amount > advance.threshold),
             social_conditions=tuple(sorted(social[lot.number])),
             social_exception=(lot.social_condition_exception.strip()
                               or tender.social_condition_exception.strip()),

@@ -268,7 +268,8 @@ class Renderer:
             self._facts = (dossier, resolve_facts(
                 self.library, dossier, filters["money"], filters["number"],
                 condition_categories(legal) if legal is not None else None,
-                legal is not None and social_condition_due(legal, dossier)))
+                legal is not None and social_condition_due(legal, dossier),
+                threshold_reader(self.legal_data, dossier)))
         return self._facts[1]
 
     def _context(self, dossier: Dossier) -> dict[str, Any]:
