@@ -192,7 +192,8 @@ class NumberEditor(Editor):
         return 2 if self.kind is Kind.MONEY else (0 if self.kind in WHOLE else None)
 
     def _format(self, number: Decimal) -> str:
-        if self.kind is Kind.YEAR and number == number.to_integral_value():
+        if self.kind is Kind.YEAR and number.is_finite() and number.adjusted() <= 20 \
+                and number == number.to_integral_value():
             return str(int(number))  # 2027, not 2 027
         return format_decimal(number, self._places())
 
