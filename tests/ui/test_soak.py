@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import docx
+import openpyxl
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -170,7 +171,10 @@ def test_a_long_session_ends_with_the_app_alive(
     assert edits >= EDITS and window.isVisible() and window.editor is not None
     window.editor.wait_analysis()
     assert window.editor.analysis is not None and window.editor.analysis.dossier is not None
-    assert generated and all(docx.Document(str(path)).paragraphs for path in generated)
+    words = [path for path in generated if path.suffix == ".docx"]
+    sheets = [path for path in generated if path.suffix == ".xlsx"]
+    assert words and all(docx.Document(str(path)).paragraphs for path in words)
+    assert all(openpyxl.load_workbook(path).sheetnames for path in sheets)
     assert not [text for text in said if "Erreur inattendue" in text], said
     print(f"{edits} modifications en {rounds} tours, {len(generated)} fichiers écrits, "
           f"Python {sys.version.split()[0]}", file=sys.stderr)
