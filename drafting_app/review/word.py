@@ -207,15 +207,21 @@ class HouseDocument:
         """A paragraph in a layout style (body, note, heading1…), with plain text."""
         paragraph = _new_paragraph(container)
         self.style(paragraph, kind)
-        if text:
-            run = paragraph.add_run(self.text.clean(text))
-            run.bold = bold or None
-            run.italic = italic or None
-            if grey:
-                run.font.color.rgb = RGBColor.from_string(GREY)
-            if size is not None:
-                run.font.size = Pt(size)
+        self._add_text(paragraph, text, bold, italic, grey, size)
         return paragraph
+
+    def _add_text(self, paragraph: WordParagraph, text: str, bold: bool, italic: bool,
+                  grey: bool, size: float | None) -> None:
+        """Plain text as one run, bold, italic, grey or sized as asked (nothing when empty)."""
+        if not text:
+            return
+        run = paragraph.add_run(self.text.clean(text))
+        run.bold = bold or None
+        run.italic = italic or None
+        if grey:
+            run.font.color.rgb = RGBColor.from_string(GREY)
+        if size is not None:
+            run.font.size = Pt(size)
 
     def heading(self, text: str, level: int, container: Container | None = None
                 ) -> WordParagraph:
@@ -342,14 +348,7 @@ class HouseDocument:
             and not cell.tables
         paragraph = cell.paragraphs[0] if fresh else cast(WordParagraph, cell.add_paragraph())
         self.style(paragraph, "table_text")
-        if text:
-            run = paragraph.add_run(self.text.clean(text))
-            run.bold = bold or None
-            run.italic = italic or None
-            if grey:
-                run.font.color.rgb = RGBColor.from_string(GREY)
-            if size is not None:
-                run.font.size = Pt(size)
+        self._add_text(paragraph, text, bold, italic, grey, size)
         return paragraph
 
     def page_break(self) -> None:
