@@ -19,6 +19,7 @@ from typing import Any
 import docx
 import openpyxl
 import pytest
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -123,7 +124,7 @@ def test_a_long_session_ends_with_the_app_alive(
         assert panel.written is not None
         generated.extend(item.path for item in panel.written.files)
 
-    rounds = 0
+    rounds = widgets = settled = 0
     while edits < EDITS:
         rounds += 1
         for index, step in enumerate(editor.steps):
@@ -162,10 +163,18 @@ def test_a_long_session_ends_with_the_app_alive(
             QApplication.processEvents()
         editor.wait_analysis()  # the findings and the preview keep up
         assert editor.analysis is not None
+        # between two user actions the application's event loop deletes the widgets a screen
+        # replaced (deleteLater); this scripted session has no such loop, so it does it here
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+        widgets = len(QApplication.allWidgets())
         if rounds == 3:
+            settled = widgets
             generate(tmp_path / "pieces-milieu")
             editor = window.editor
             assert editor is not None
+
+        # no widget leak: rows added to the tables are the only growth
+        assert rounds <= 3 or widgets < 2 * settled, (rounds, widgets, settled)
 
     generate(tmp_path / "pieces-fin")
     # alive: the window answers, the last analysis ran, every file written opens in Word
@@ -177,5 +186,9 @@ def test_a_long_session_ends_with_the_app_alive(
     assert words and all(docx.Document(str(path)).paragraphs for path in words)
     assert all(openpyxl.load_workbook(path).sheetnames for path in sheets)
     assert not [text for text in said if "Erreur inattendue" in text], said
+    status = Path("/proc/self/status")
+    rss = next((line.split()[1] for line in status.read_text(encoding="ascii").splitlines()
+                if line.startswith("VmRSS")), "?") if status.exists() else "?"
     print(f"{edits} modifications en {rounds} tours, {len(generated)} fichiers écrits, "
+          f"{widgets} widgets (après 3 tours : {settled}), {rss} kB résidents, "
           f"Python {sys.version.split()[0]}", file=sys.stderr)
