@@ -181,8 +181,12 @@ def main() -> int:
 
         # whole processes: the real entry point, its cache in this run's folder
         process_env = {**os.environ, "XDG_CACHE_HOME": str(work_dir / "xdg")}
+        # the writer's own time (the budget), then with LibreOffice numbering the sommaires
         cli = timed([str(CLAUSIER), "generate", str(EXAMPLE), "--out",
-                     str(work_dir / "cli")], args.runs, process_env)
+                     str(work_dir / "cli"), "--sans-pagination"], args.runs, process_env)
+        paginated = timed([str(CLAUSIER), "generate", str(EXAMPLE), "--out",
+                           str(work_dir / "cli-pages")], min(args.runs, 3), process_env) \
+            if shutil.which("soffice") else []
         bare = timed([sys.executable, "-c", "import docx"], args.runs)
         imports = timed([sys.executable, "-c", "import drafting_app.cli.main, "
                          "drafting_app.documents.docx, drafting_app.documents.generate"],
@@ -193,8 +197,9 @@ def main() -> int:
                         str(pickled)], args.runs)
         rss = subprocess.run(
             ["/usr/bin/time", "-f", "%M", str(CLAUSIER), "generate", str(EXAMPLE), "--out",
-             str(work_dir / "cli")], capture_output=True, text=True, env=process_env,
-            check=True).stderr.strip().splitlines()[-1] if Path("/usr/bin/time").exists() else ""
+             str(work_dir / "cli"), "--sans-pagination"], capture_output=True, text=True,
+            env=process_env, check=True,
+        ).stderr.strip().splitlines()[-1] if Path("/usr/bin/time").exists() else ""
 
     median_ours, median_base = statistics.median(ours), statistics.median(base)
     print(f"DCE restauration collective, {len(written)} pièces ({args.runs} essais, médianes)")
@@ -216,6 +221,10 @@ def main() -> int:
           f"{verdict(median_cli, BUDGET_PROCESS)}")
     print(f"    dont l’import des modules de clausier (sans rien faire) : "
           f"{statistics.median(imports) * 1000:.0f} ms")
+    if paginated:
+        print(f"  clausier generate avec les numéros de page des sommaires (une mise en page "
+              f"LibreOffice, {len(paginated)} essais) : {statistics.median(paginated):.1f} s — "
+              "hors budget : c’est le temps de LibreOffice, que `--sans-pagination` évite")
     if median_cli > BUDGET_PROCESS:
         print("    pourquoi : l’import des modules (modèles pydantic du dossier et des données "
               "juridiques, python-docx, Jinja, Babel) en prend la plus grande part ; voir "

@@ -246,12 +246,7 @@ def _dqe(sheet: Worksheet, lines: Sequence[Line], top: int, *, framework: bool) 
             cell.border = BOX
             cell.alignment = WRAP
         _fit_height(sheet, row, line, 54, 16)
-        quantity = sheet.cell(row, 4, line.quantity)
-        quantity.number_format = quantity_format(line.quantity)
-        quantity.border = BOX
-        quantity.alignment = TOP
-        if line.quantity is None:
-            quantity.protection = UNLOCKED
+        _quantity_cell(sheet, row, line)
         price = sheet.cell(row, 5, f"=BPU!D{row}")
         price.number_format = MONEY
         price.border = BOX
@@ -273,6 +268,16 @@ def _dqe(sheet: Worksheet, lines: Sequence[Line], top: int, *, framework: bool) 
     sheet.cell(note, 1).alignment = WRAP
 
 
+def _quantity_cell(sheet: Worksheet, row: int, line: Line) -> None:
+    """Column D: the line's quantity, or a cell the bidder fills when the dossier has none."""
+    quantity = sheet.cell(row, 4, line.quantity)
+    quantity.number_format = quantity_format(line.quantity)
+    quantity.border = BOX
+    quantity.alignment = TOP
+    if line.quantity is None:
+        quantity.protection = UNLOCKED
+
+
 def _dpgf(sheet: Worksheet, lines: Sequence[Line], top: int) -> None:
     _header_row(sheet, top, ("N°", "Désignation", "Unité", "Quantité", "Prix unitaire HT (€)",
                              "Montant HT (€)"), (8, 54, 16, 12, 16, 18))
@@ -282,12 +287,7 @@ def _dpgf(sheet: Worksheet, lines: Sequence[Line], top: int) -> None:
         row = top + offset
         _line_cells(sheet, row, line, blank)
         _fit_height(sheet, row, line, 54, 16)
-        quantity = sheet.cell(row, 4, line.quantity)
-        quantity.number_format = quantity_format(line.quantity)
-        quantity.border = BOX
-        quantity.alignment = TOP
-        if line.quantity is None:
-            quantity.protection = UNLOCKED
+        _quantity_cell(sheet, row, line)
         _price_input(row, sheet, 5)
         amount = sheet.cell(row, 6, f"=D{row}*E{row}")
         amount.number_format = MONEY

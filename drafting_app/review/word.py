@@ -19,7 +19,7 @@ from typing import Any, cast
 
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Pt, RGBColor, Twips
@@ -44,6 +44,7 @@ from drafting_app.documents.docx.errors import LayoutError
 from drafting_app.documents.docx.layout import Layout, open_word, resolve_styles
 from drafting_app.documents.docx.package import (
     fill_headers_and_footers,
+    right_tab_at,
     set_french,
     set_properties,
 )
@@ -206,15 +207,21 @@ class HouseDocument:
         """A paragraph in a layout style (body, note, heading1…), with plain text."""
         paragraph = _new_paragraph(container)
         self.style(paragraph, kind)
-        if text:
-            run = paragraph.add_run(self.text.clean(text))
-            run.bold = bold or None
-            run.italic = italic or None
-            if grey:
-                run.font.color.rgb = RGBColor.from_string(GREY)
-            if size is not None:
-                run.font.size = Pt(size)
+        self._add_text(paragraph, text, bold, italic, grey, size)
         return paragraph
+
+    def _add_text(self, paragraph: WordParagraph, text: str, bold: bool, italic: bool,
+                  grey: bool, size: float | None) -> None:
+        """Plain text as one run, bold, italic, grey or sized as asked (nothing when empty)."""
+        if not text:
+            return
+        run = paragraph.add_run(self.text.clean(text))
+        run.bold = bold or None
+        run.italic = italic or None
+        if grey:
+            run.font.color.rgb = RGBColor.from_string(GREY)
+        if size is not None:
+            run.font.size = Pt(size)
 
     def heading(self, text: str, level: int, container: Container | None = None
                 ) -> WordParagraph:
@@ -341,14 +348,7 @@ class HouseDocument:
             and not cell.tables
         paragraph = cell.paragraphs[0] if fresh else cast(WordParagraph, cell.add_paragraph())
         self.style(paragraph, "table_text")
-        if text:
-            run = paragraph.add_run(self.text.clean(text))
-            run.bold = bold or None
-            run.italic = italic or None
-            if grey:
-                run.font.color.rgb = RGBColor.from_string(GREY)
-            if size is not None:
-                run.font.size = Pt(size)
+        self._add_text(paragraph, text, bold, italic, grey, size)
         return paragraph
 
     def page_break(self) -> None:
@@ -411,23 +411,7 @@ def _stretch_header_tabs(word: WordDocument) -> None:
         for paragraph in part.paragraphs:
             if "\t" not in paragraph.text:
                 continue
-            tabs = paragraph.paragraph_format.tab_stops
-            for position in _style_tabs(paragraph.style):
-                if position != width.twips:
-                    tabs.add_tab_stop(Twips(position), WD_TAB_ALIGNMENT.CLEAR)
-            tabs.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-
-
-def _style_tabs(style: Any) -> list[int]:
-    positions: list[int] = []
-    seen: set[str] = set()
-    while style is not None and style.style_id not in seen:
-        seen.add(style.style_id)
-        for tab in style.element.iter(qn("w:tab")):
-            if tab.get(qn("w:val")) != "clear":
-                positions.append(int(tab.get(qn("w:pos"), "0")))
-        style = style.base_style
-    return positions
+            right_tab_at(paragraph, paragraph.style, width)
 
 
 __all__ = ["HouseDocument", "clean", "repeat_header", "save", "set_widths",

@@ -137,8 +137,7 @@ class GeneratePanel(QWidget):
         pieces_layout.addWidget(self.pieces)
         self.no_pieces = QLabel(_("La bibliothèque ne prévoit aucune pièce pour ce dossier."))
         pieces_layout.addWidget(self.no_pieces)
-        self.page_numbers = QCheckBox(_("Numéroter les pages des sommaires (mise en page par "
-                                        "LibreOffice : quelques secondes de plus)"))
+        self.page_numbers = QCheckBox(_("Numéroter les pages des sommaires"))
         if find_soffice() is None:
             self.page_numbers.setChecked(False)
             self.page_numbers.setEnabled(False)
@@ -147,6 +146,9 @@ class GeneratePanel(QWidget):
                 "mettre ses numéros de page à jour dans Word ou LibreOffice."))
         else:
             self.page_numbers.setChecked(True)
+            self.page_numbers.setToolTip(_(
+                "LibreOffice met les pièces en page une fois pour lire le numéro de page de "
+                "chaque article : quelques secondes de plus."))
         pieces_layout.addWidget(self.page_numbers)
         layout.addWidget(pieces_box)
 

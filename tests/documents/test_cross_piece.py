@@ -210,7 +210,9 @@ def compare(renderer: Renderer, dossier: Dossier) -> list[str]:
         same("minimum et maximum", bounds)
     ccap_rate = advance_rate_in(section(ccap, "Prix et règlement"))
     for number, ae in aes.items():
-        ae_rate = advance_rate_in(section(ae, "Avance"))
+        # the AE's own article, or the clause that replaces it (« Déclarations relatives à … »)
+        ae_rate = advance_rate_in(section(ae, "relatives à l’avance" if "relatives à l’avance"
+                                          in ae else "Avance"))
         if ae_rate is not None and ae_rate != ccap_rate:
             problems.append(f"AE du lot {number} : avance {ae_rate}, CCAP {ccap_rate}")
         lot = next(lot for lot in tender.lots if lot.number == number)

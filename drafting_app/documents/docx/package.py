@@ -92,6 +92,11 @@ def _prepare_bar(paragraph: WordParagraph, style: ParagraphStyle | None, width: 
     """Style a header/footer line: text on the left, a right tab stop at the text's edge."""
     if style is not None:
         paragraph.style = style
+    right_tab_at(paragraph, style, width)
+
+
+def right_tab_at(paragraph: WordParagraph, style: ParagraphStyle | None, width: Any) -> None:
+    """The paragraph's only tab stop a right one at `width` (its style's others cleared)."""
     tabs = paragraph.paragraph_format.tab_stops
     for position in _style_tab_positions(style):
         if position != width.twips:
