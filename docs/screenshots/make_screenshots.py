@@ -16,7 +16,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 SCALED = {"accueil", "marche_lots", "marche_clauses", "marche_documents",
-          "convention_financement"}
+          "convention_financement", "marche_attribution"}
 
 
 def shoot(scale: str) -> None:
@@ -88,6 +88,22 @@ def shoot(scale: str) -> None:
     save(window, "marche_documents")
     window.dirty = False
 
+    # the same tender once notified: two lots awarded, the second to two co-holders
+    window.request_open(ROOT / "examples" / "marche_espaces_verts.json", as_copy=True)
+    editor = window.editor
+    assert editor is not None
+    fill_tender_award(editor)
+    editor.wait_analysis()
+    scroll = editor.scrolls[editor.current_step()]
+    form = editor.forms[editor.current_step()]
+    assert scroll is not None and form is not None
+    box = next(box for path, box, _inner in form.blocks if path == ("award", "lots"))
+    scroll.verticalScrollBar().setValue(box.mapTo(scroll.widget(), box.rect().topLeft()).y())
+    save(window, "marche_attribution")
+    scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+    save(window, "marche_execution")
+    window.dirty = False
+
     # a subsidy: the money step
     window.request_open(ROOT / "examples" / "convention_tiers_lieu.json", as_copy=True)
     editor = window.editor
@@ -96,6 +112,11 @@ def shoot(scale: str) -> None:
     editor.side.setCurrentWidget(editor.preview)
     editor.wait_analysis()
     save(window, "convention_financement")
+    # and, once signed, its payments and evaluation
+    fill_convention_award(editor)
+    editor.side.setCurrentWidget(editor.findings)
+    editor.wait_analysis()
+    save(window, "convention_versements")
     window.dirty = False
 
     # the settings: clause folders and the reviewer's name
@@ -135,6 +156,73 @@ def shoot(scale: str) -> None:
     unsaved.close()
     window.worker.wait_idle()
     window.autosave.close()
+
+
+def typed(editor: Any, value: Any) -> None:
+    """Put a value in an editor as if typed (the form records it)."""
+    editor.set_value(value)
+    editor.edited.emit()
+
+
+def award_step(editor: Any) -> int:
+    """Show the award step of a dossier editor; its index."""
+    index = next(i for i, step in enumerate(editor.steps) if step.key == "award")
+    editor.go_to(index)
+    return index
+
+
+def fill_tender_award(editor: Any) -> None:
+    """Notified on 15/03/2027: lot 1 to an SIAE, lot 2 to an ESAT and an SME, a first year."""
+    award_step(editor)
+    for dotted, value in (("award.notification_date", "2027-03-15"),
+                          ("award.service", "Direction des espaces verts"),
+                          ("award.price_kind", "unitaire")):
+        typed(editor.editor_at(dotted), value)
+    lots = editor.table_at("award.lots")
+    for row, (amount, offers, holders, grouping) in enumerate((
+            ("118500.00", 4, [("Jardins de Loire", "41234567800012", "siae", None)], None),
+            ("45000.00", 2, [("ESAT du Val de Layon", "77889900100011", "esat", "15000.00"),
+                             ("Paysages Martin", "51234567800027", "pme", "30000.00")],
+             "solidaire"))):
+        lots.add_row()
+        typed(lots.cells[row][1], amount)
+        typed(lots.cells[row][2], offers)
+        lots.focus_cell(row, 0)
+        table = lots.detail_form.blocks[0][2]
+        for index, (name, siret, kind, share) in enumerate(holders):
+            table.add_row()
+            for column, value in enumerate((name, siret, kind, share)):
+                if value is not None:
+                    typed(table.cells[index][column], value)
+        if grouping is not None:
+            typed(lots.detail_form.editor_at(("award", "lots", row, "grouping")), grouping)
+        typed(lots.detail_form.editor_at(("award", "lots", row, "subcontracting_declared")),
+              False)
+    years = editor.table_at("award.execution")
+    years.add_row()
+    for column, value in ((1, "52300.50"), (2, "812.5")):
+        typed(years.cells[0][column], value)
+    years.add_row()
+    typed(years.cells[1][2], "1020")
+    lots.focus_cell(1, 0)
+    lots.table.setFocus()
+
+
+def fill_convention_award(editor: Any) -> None:
+    """Signed and notified on 20/01/2027: two payments made, the evaluation written."""
+    award_step(editor)
+    typed(editor.editor_at("award.notification_date"), "2027-01-20")
+    typed(editor.editor_at("award.service"), "Mission ESS")
+    payments = editor.table_at("award.payments")
+    for row, values in enumerate((("2027-02-05", "12000.00", "Avance de 60 %"),
+                                  ("2027-09-30", "8000.00", "Solde après le compte rendu"))):
+        payments.add_row()
+        for column, value in enumerate(values):
+            typed(payments.cells[row][column], value)
+    typed(editor.editor_at("award.evaluation"),
+          "Objectifs atteints : 42 ateliers de réparation, 310 participants, deux emplois "
+          "aidés pérennisés. Le comité de pilotage du 12 décembre 2027 propose de reconduire "
+          "le soutien.")
 
 
 def review_screen(parent: Any, work: Path) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -30,6 +32,7 @@ from drafting_app.ui.clause_browser import ClauseBrowser
 from drafting_app.ui.core import Core
 from drafting_app.ui.draft import (
     DraftHolder,
+    DraftProblem,
     FieldPath,
     clone,
     get_in,
@@ -37,11 +40,13 @@ from drafting_app.ui.draft import (
     validate_draft,
 )
 from drafting_app.ui.field_specs import (
+    AWARD,
     FieldText,
     Kind,
     ReferenceLabels,
     Step,
     choice_labels,
+    drop_blank_award,
     expand_entries,
     field_texts,
     spec_at,
@@ -63,6 +68,8 @@ STEP_VALID_ROLE = Qt.ItemDataRole.UserRole + 1
 WIDE_CHARS = 215  # narrower than this many average characters: the clause step takes it all
 NOTICE_STYLE = "color: #7a4a00; background-color: #fff4d6; padding: 4px;"
 CODED = frozenset({"siret", "postcode", "rna"})
+#: a check of the whole dossier that names its field first: « award.lots[0].lot » : …
+NAMED_FIELD = re.compile(r"^« ([A-Za-z_][A-Za-z0-9_.\[\]]*) » : (.+)$", re.DOTALL)
 
 
 def describe_path(path: FieldPath, texts: Mapping[str, FieldText], _: Tr) -> str:
@@ -78,6 +85,36 @@ def describe_path(path: FieldPath, texts: Mapping[str, FieldText], _: Tr) -> str
     if len(names) > 1 and path and path[0] in ("tender", "subsidy"):
         names = names[1:]
     return " › ".join(name for name in names if name)
+
+
+def located(problem: DraftProblem) -> DraftProblem:
+    """A problem of the whole dossier that names its field, moved to that field.
+
+    The model checks the award against the tender's lots as a whole and names the field in
+    its message; the form shows the rest of the message next to that field.
+    """
+    found = NAMED_FIELD.match(problem.message) if not problem.path else None
+    if found is None:
+        return problem
+    path = parse_path(found.group(1))
+    if not path or spec_at(path) is None:
+        return problem
+    return DraftProblem(path, found.group(2), problem.missing, problem.kind)
+
+
+def tidied(problems: tuple[DraftProblem, ...]) -> tuple[DraftProblem, ...]:
+    """The problems as the form shows them: each at its field, none said twice.
+
+    pydantic also calls a list « too short » when one of its items is invalid (a co-holder
+    whose SIRET is wrong); the item's own problem says what to do, so that one is dropped.
+    """
+    placed = [located(problem) for problem in problems]
+    return tuple(
+        problem for problem in placed
+        if problem.kind != "too_short" or not any(
+            len(other.path) > len(problem.path) and other.path[: len(problem.path)]
+            == problem.path and isinstance(other.path[len(problem.path)], int)
+            for other in placed))
 
 
 def hint_for(path: FieldPath, texts: Mapping[str, FieldText]) -> str:
@@ -215,6 +252,7 @@ class DossierEditor(QWidget):
         self.core = core
         self.worker = worker
         self.kind = DossierKind(draft["kind"])
+        drop_blank_award(draft)
         self.holder = DraftHolder(draft)
         self.texts = field_texts(tr, self.kind)
         self.labels = choice_labels(tr)
@@ -241,7 +279,7 @@ class DossierEditor(QWidget):
         self.preview = PreviewPanel(core.library, self.kind, tr)
         self.generate_panel = GeneratePanel(core, worker, self.kind, tr, open_url)
         for number, step in enumerate(self.steps, start=1):
-            self.nav.addItem(QListWidgetItem(f"{number}. {step.title}"))
+            self.nav.addItem(QListWidgetItem(f"{number}. {step.nav_title}"))
             entries = list(expand_entries(step, self.steps, self.kind, self.texts))
             form = ModelForm(self.env, entries)
             content: QWidget = form
@@ -495,6 +533,8 @@ class DossierEditor(QWidget):
 
     def _edited(self, path: FieldPath) -> None:
         self.touched.add(path)
+        if path[:1] == (AWARD,):  # emptied again: the optional section is gone, not half-made
+            drop_blank_award(self.holder.data)
         for form in self.forms:
             if form is not None:
                 form.refresh()
@@ -558,6 +598,7 @@ class DossierEditor(QWidget):
         self._running = False
         if self.closed:
             return
+        analysis = dataclasses.replace(analysis, problems=tidied(analysis.problems))
         self.analysis = analysis
         self._apply(analysis)
         if self._pending:
@@ -645,8 +686,13 @@ class DossierEditor(QWidget):
                 valid = analysis.dossier is not None and not errors
             else:
                 valid = count == 0
-            name = f"{index + 1}. {step.title}"
-            if valid:
+            name = f"{index + 1}. {step.nav_title}"
+            if valid and step.key == AWARD and not self.holder.data.get(AWARD):
+                icon = QStyle.StandardPixmap.SP_FileIcon
+                tip = _("Facultative : à remplir une fois le marché notifié") \
+                    if self.kind is DossierKind.TENDER else \
+                    _("Facultative : à remplir une fois la convention signée")
+            elif valid:
                 icon, tip = QStyle.StandardPixmap.SP_DialogApplyButton, _("Étape complète")
             elif index in self.visited:
                 icon = QStyle.StandardPixmap.SP_MessageBoxWarning

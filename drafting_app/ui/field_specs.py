@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from drafting_app.dossier.award import Grouping, HolderKind, PriceKind
 from drafting_app.dossier.model import (
     BuyerKind,
     Ccag,
@@ -43,6 +44,7 @@ class Kind(StrEnum):
     TEXT = "text"
     LONG_TEXT = "long_text"
     INT = "int"
+    YEAR = "year"  # an int shown without a thousands space: 2027
     DECIMAL = "decimal"
     MONEY = "money"
     PERCENT = "percent"
@@ -225,6 +227,10 @@ class FieldText:
     width: int = 0  # in a table: column width in characters (0: fit the header)
     hidden: bool = False
     add_label: str = ""  # a table's add button: « Ajouter un lot »
+    options: str = ""  # choices read from the dossier: TENDER_LOTS (the tender's lots)
+
+
+TENDER_LOTS = "tender_lots"  # FieldText.options: choose one of the tender's lot numbers
 
 
 def field_texts(_: Tr, kind: DossierKind | None = None) -> dict[str, FieldText]:
@@ -261,6 +267,18 @@ def subsidy_texts(_: Tr) -> dict[str, FieldText]:
                                   placeholder=_("ex. : M. Jean Martin")),
         "buyer.signatory.title": t(_("Qualité du signataire"),
                                    placeholder=_("ex. : Président du conseil départemental")),
+        # follow-up of the convention
+        "award": t(_("Versements et évaluation")),
+        "award.notification_date": t(
+            _("Date de notification de la convention"),
+            _("À remplir une fois la convention signée et notifiée à l’association : elle est "
+              "alors comptée dans le Suivi (SPASER) de l’année de cette date.")),
+        "award.service": t(_("Service gestionnaire"),
+                           _("Le service qui suit la convention : le Suivi peut compter par "
+                             "service."), placeholder=_("ex. : Mission ESS")),
+        "award.end_date": t(_("Date de fin de la convention"),
+                            _("Laissez vide : la fin se déduit de la date de début et de la "
+                              "durée.")),
     }
 
 
@@ -271,8 +289,102 @@ def tender_texts(_: Tr) -> dict[str, FieldText]:
         "schema_version": t("", hidden=True),
         "kind": t("", hidden=True),
         "clauses": t("", hidden=True),
-        # award and execution: kept as saved, read by the « Suivi » screen (followup/)
-        "award": t("", hidden=True),
+        # award and execution: filled once the contract is notified (followup/ reads them)
+        "award": t(_("Attribution et exécution")),
+        "award.notification_date": t(
+            _("Date de notification du marché"),
+            _("À remplir une fois le marché notifié : il est alors compté dans les indicateurs "
+              "du SPASER de l’année de cette date et dans les données essentielles."),
+            ((CCP, "L2111-3"), (CCP, "R2196-1"))),
+        "award.service": t(_("Service acheteur"),
+                           _("Le service qui suit le marché : le Suivi peut compter par "
+                             "service."), placeholder=_("ex. : Direction des espaces verts")),
+        "award.end_date": t(_("Date de fin d’exécution"),
+                            _("Laissez vide : la fin se déduit de la notification et de la "
+                              "durée, reconductions comprises. Elle sert à repérer les "
+                              "renouvellements à anticiper.")),
+        "award.execution_place": t(
+            _("Lieu principal d’exécution (code postal)"),
+            _("Laissez vide : le code postal de l’acheteur est repris dans les données "
+              "essentielles."), hint=_("5 caractères, par exemple 49170"),
+            placeholder=_("ex. : 49170")),
+        "award.price_kind": t(_("Forme du prix retenue"),
+                              _("Prix unitaires, forfaitaires ou mixtes : une donnée essentielle "
+                                "du marché.")),
+        "award.lots": t(
+            _("Lots attribués"),
+            _("Pour chaque lot : le lot, le montant attribué et le nombre d’offres reçues ; "
+              "sélectionnez la ligne pour saisir le ou les titulaires. Un marché sans lots a "
+              "une seule attribution, pour le marché entier."),
+            add_label=_("Ajouter une attribution")),
+        "award.lots[].lot": t(_("Lot"), _("Le lot attribué, parmi les lots du marché."),
+                              width=30, options=TENDER_LOTS),
+        "award.lots[].amount": t(_("Montant attribué (€ HT)"),
+                                 _("Montant HT attribué pour ce lot, au titulaire ou au "
+                                   "groupement."), width=14),
+        "award.lots[].offers_received": t(_("Offres reçues"),
+                                          _("Nombre d’offres reçues pour ce lot : une donnée "
+                                            "essentielle du marché."), width=8),
+        "award.lots[].holders": t(
+            _("Titulaires"),
+            _("Le titulaire du lot ; pour un groupement, chaque membre avec sa part : les parts "
+              "additionnées font le montant attribué."), add_label=_("Ajouter un titulaire")),
+        "award.lots[].holders[].name": t(_("Raison sociale"), width=30),
+        "award.lots[].holders[].siret": t(_("SIRET"), _("14 chiffres ; les espaces sont acceptés."),
+                                          hint=_("14 chiffres"), width=16),
+        "award.lots[].holders[].kind": t(
+            _("Catégorie"),
+            _("Les montants attribués sont comptés par catégorie dans le bilan du SPASER."),
+            (("code du travail", "L5132-4"), ("code du travail", "L5213-13"),
+             ("code de l'action sociale et des familles", "L344-2"),
+             ("loi n° 2014-856 du 31 juillet 2014", "1er")), width=18),
+        "award.lots[].holders[].amount": t(_("Part (€ HT)"),
+                                           _("Pour un groupement seulement : la part de ce "
+                                             "titulaire."), width=10),
+        "award.lots[].grouping": t(_("Forme du groupement"),
+                                   _("Conjoint ou solidaire : une donnée essentielle du marché "
+                                     "attribué à un groupement."), detail=True),
+        "award.lots[].subcontracting_declared": t(
+            _("Sous-traitance déclarée à l’attribution"),
+            _("Une donnée essentielle du marché."), detail=True),
+        "award.execution": t(
+            _("Exécution, année par année"),
+            _("Une ligne par année civile, d’après les bilans du titulaire et du facilitateur "
+              "de la clause d’insertion : ces chiffres font le réalisé du bilan annuel du "
+              "SPASER."), ((CCP, "D2111-3"),), add_label=_("Ajouter une année")),
+        "award.execution[].year": t(_("Année"), kind=Kind.YEAR, width=6),
+        "award.execution[].amount_spent": t(_("Exécuté (€ HT)"),
+                                            _("Montant HT payé au titre du marché dans "
+                                              "l’année."), width=12),
+        "award.execution[].insertion_hours": t(
+            _("Heures d’insertion"),
+            _("Heures d’insertion réalisées dans l’année, telles que le facilitateur les "
+              "compte."), kind=Kind.DECIMAL, width=10),
+        "award.execution[].fair_trade_amount": t(
+            _("Équitable (€ HT)"),
+            _("Achats de produits issus du commerce équitable dans l’année."),
+            (("loi n° 2005-882 du 2 août 2005", "60"),), width=12),
+        "award.execution[].egalim_amount": t(
+            _("EGAlim (€ HT)"),
+            _("Achats de produits durables et de qualité comptés par la loi EGAlim dans "
+              "l’année (restauration collective)."),
+            (("code rural et de la pêche maritime", "L230-5-1"),), width=12),
+        "award.execution[].comment": t(_("Commentaire sur l’année"),
+                                       _("Ce que le bilan de l’année retient : difficultés, "
+                                         "publics accompagnés, sorties vers l’emploi…"),
+                                       kind=Kind.LONG_TEXT, detail=True),
+        "award.payments": t(
+            _("Versements effectués"),
+            _("Chaque versement effectivement payé à l’association, à sa date : le Suivi compte "
+              "les versements de l’année."), add_label=_("Ajouter un versement")),
+        "award.payments[].date": t(_("Date"), width=14),
+        "award.payments[].amount": t(_("Montant (€)"), width=14),
+        "award.payments[].label": t(_("Libellé"), width=30),
+        "award.evaluation": t(
+            _("Évaluation"),
+            _("Ce que le projet a réalisé au regard de ses objectifs et de ses indicateurs, "
+              "d’après le compte rendu de l’association."), ((LOI_2000, "10"),),
+            kind=Kind.LONG_TEXT),
         "title": t(_("Titre du dossier"),
                    _("Le nom sous lequel vous retrouverez ce dossier dans Clausier."),
                    placeholder=_("ex. : Entretien des espaces verts 2027-2029")),
@@ -588,52 +700,74 @@ def tender_texts(_: Tr) -> dict[str, FieldText]:
 
 
 def choice_labels(_: Tr) -> dict[Any, str]:
-    """Short French labels of coded values for lists and combo boxes."""
-    return {
-        ContractKind.WORKS: _("Travaux"),
-        ContractKind.SUPPLIES: _("Fournitures"),
-        ContractKind.SERVICES: _("Services"),
-        Procedure.NO_ADVERTISING: _("Sans publicité ni mise en concurrence"),
-        Procedure.ADAPTED: _("Procédure adaptée (MAPA)"),
-        Procedure.OPEN_TENDER: _("Appel d’offres ouvert"),
-        Procedure.RESTRICTED_TENDER: _("Appel d’offres restreint"),
-        Procedure.NEGOTIATED: _("Procédure avec négociation"),
-        Procedure.COMPETITIVE_DIALOGUE: _("Dialogue compétitif"),
-        Ccag.WORKS: _("CCAG-Travaux — travaux"),
-        Ccag.SUPPLIES_SERVICES: _("CCAG-FCS — fournitures courantes et services"),
-        Ccag.INTELLECTUAL: _("CCAG-PI — prestations intellectuelles"),
-        Ccag.ICT: _("CCAG-TIC — techniques de l’information et de la communication"),
-        Ccag.INDUSTRIAL: _("CCAG-MI — marchés industriels"),
-        Ccag.PROJECT_MANAGEMENT: _("CCAG-MOE — maîtrise d’œuvre"),
-        CriterionKind.PRICE: _("Prix"),
-        CriterionKind.COST: _("Coût (cycle de vie)"),
-        CriterionKind.TECHNICAL: _("Valeur technique"),
-        CriterionKind.ENVIRONMENTAL: _("Environnemental"),
-        CriterionKind.SOCIAL: _("Social"),
-        CriterionKind.OTHER: _("Autre"),
-        Reservation.DISABLED: _("EA et ESAT (L2113-12)"),
-        Reservation.INSERTION: _("SIAE (L2113-13)"),
-        Reservation.BOTH: _("EA, ESAT et SIAE (L2113-14)"),
-        Reservation.PRISON: _("Travail des détenus (L2113-13-1)"),
-        Reservation.ESS: _("Entreprises de l’ESS (L2113-15)"),
-        PriceForm.FIRM: _("Ferme"),
-        PriceForm.ADJUSTABLE: _("Actualisable"),
-        PriceForm.REVISABLE: _("Révisable"),
-        Initiative.ASSOCIATION: _("L’association"),
-        Initiative.AUTHORITY: _("La collectivité"),
-        Initiative.JOINT: _("Co-construction"),
-        DossierKind.TENDER: _("Marché public"),
-        DossierKind.ANNUAL_CONVENTION: _("Convention annuelle d’objectifs"),
-        DossierKind.CPO: _("Convention pluriannuelle d’objectifs (CPO)"),
-        "charge": _("Charge"),
-        "produit": _("Produit"),
-    }
+    """Short French labels of coded values for lists and combo boxes (see `choice_label`).
+
+    Two enumerations may code different things with the same text (`siae`: a reserved lot,
+    a kind of holder; `autre`): the labels are keyed by the value's type as well.
+    """
+    pairs: list[tuple[Any, str]] = [
+        (ContractKind.WORKS, _("Travaux")),
+        (ContractKind.SUPPLIES, _("Fournitures")),
+        (ContractKind.SERVICES, _("Services")),
+        (Procedure.NO_ADVERTISING, _("Sans publicité ni mise en concurrence")),
+        (Procedure.ADAPTED, _("Procédure adaptée (MAPA)")),
+        (Procedure.OPEN_TENDER, _("Appel d’offres ouvert")),
+        (Procedure.RESTRICTED_TENDER, _("Appel d’offres restreint")),
+        (Procedure.NEGOTIATED, _("Procédure avec négociation")),
+        (Procedure.COMPETITIVE_DIALOGUE, _("Dialogue compétitif")),
+        (Ccag.WORKS, _("CCAG-Travaux — travaux")),
+        (Ccag.SUPPLIES_SERVICES, _("CCAG-FCS — fournitures courantes et services")),
+        (Ccag.INTELLECTUAL, _("CCAG-PI — prestations intellectuelles")),
+        (Ccag.ICT, _("CCAG-TIC — techniques de l’information et de la communication")),
+        (Ccag.INDUSTRIAL, _("CCAG-MI — marchés industriels")),
+        (Ccag.PROJECT_MANAGEMENT, _("CCAG-MOE — maîtrise d’œuvre")),
+        (CriterionKind.PRICE, _("Prix")),
+        (CriterionKind.COST, _("Coût (cycle de vie)")),
+        (CriterionKind.TECHNICAL, _("Valeur technique")),
+        (CriterionKind.ENVIRONMENTAL, _("Environnemental")),
+        (CriterionKind.SOCIAL, _("Social")),
+        (CriterionKind.OTHER, _("Autre")),
+        (BuyerKind.OTHER, _("Autre pouvoir adjudicateur")),
+        (Reservation.DISABLED, _("EA et ESAT (L2113-12)")),
+        (Reservation.INSERTION, _("SIAE (L2113-13)")),
+        (Reservation.BOTH, _("EA, ESAT et SIAE (L2113-14)")),
+        (Reservation.PRISON, _("Travail des détenus (L2113-13-1)")),
+        (Reservation.ESS, _("Entreprises de l’ESS (L2113-15)")),
+        (PriceForm.FIRM, _("Ferme")),
+        (PriceForm.ADJUSTABLE, _("Actualisable")),
+        (PriceForm.REVISABLE, _("Révisable")),
+        (Initiative.ASSOCIATION, _("L’association")),
+        (Initiative.AUTHORITY, _("La collectivité")),
+        (Initiative.JOINT, _("Co-construction")),
+        (DossierKind.TENDER, _("Marché public")),
+        (DossierKind.ANNUAL_CONVENTION, _("Convention annuelle d’objectifs")),
+        (DossierKind.CPO, _("Convention pluriannuelle d’objectifs (CPO)")),
+        ("charge", _("Charge")),
+        ("produit", _("Produit")),
+        (HolderKind.SIAE, _("SIAE")),
+        (HolderKind.ADAPTED, _("Entreprise adaptée")),
+        (HolderKind.ESAT, _("ESAT")),
+        (HolderKind.OTHER_ESS, _("Autre ESS")),
+        (HolderKind.SME, _("PME")),
+        (HolderKind.OTHER, _("Autre")),
+        (Grouping.JOINT, _("Conjoint")),
+        (Grouping.SEVERAL, _("Solidaire")),
+        (PriceKind.UNIT, _("Prix unitaires")),
+        (PriceKind.LUMP_SUM, _("Prix forfaitaires")),
+        (PriceKind.MIXED, _("Prix mixtes")),
+    ]
+    return {_label_key(value): label for value, label in pairs}
+
+
+def _label_key(value: Any) -> Any:
+    return (type(value), value.value) if isinstance(value, Enum) else value
 
 
 def choice_label(value: Any, labels: Mapping[Any, str]) -> str:
     """The label of a coded value: the UI's short one, else the documents' one, capitalised."""
-    if value in labels:
-        return labels[value]
+    key = _label_key(value)
+    if key in labels:
+        return labels[key]
     text = label_of(value)
     return text[:1].upper() + text[1:]
 
@@ -699,6 +833,19 @@ class Step:
     intro: str
     entries: tuple[str, ...] = ()
     special: str = ""  # "clauses" or "documents": a page of its own
+    short: str = ""  # the name in the list of steps, when the title is too long for it
+
+    @property
+    def nav_title(self) -> str:
+        """The name of the step in the list of steps."""
+        return self.short or self.title
+
+
+AWARD = "award"
+AWARD_TENDER = ("award.notification_date", "award.service", "award.end_date",
+                "award.execution_place", "award.price_kind", "award.lots", "award.execution")
+AWARD_SUBSIDY = ("award.notification_date", "award.service", "award.end_date",
+                 "award.payments", "award.evaluation")
 
 
 def steps_for(kind: DossierKind, _: Tr) -> list[Step]:
@@ -735,6 +882,12 @@ def steps_for(kind: DossierKind, _: Tr) -> list[Step]:
                   "tender.advance_rate", "tender.advance_rate_sme",
                   "tender.guarantee_retention_rate", "tender.guarantee_retention_rate_sme",
                   "tender.payment_days", "tender.minimum_turnover")),
+            Step("award", _("Attribution et exécution"),
+                 _("À remplir une fois le marché notifié : les titulaires et le montant de "
+                   "chaque lot, puis, année après année, ce que l’exécution a réalisé. Ces "
+                   "données alimentent le Suivi (SPASER) et les données essentielles ; tant que "
+                   "rien n’est saisi, cette étape reste facultative."),
+                 AWARD_TENDER, short=_("Attribution et suivi")),
             Step("documents", _("Documents"),
                  _("Choisissez les pièces à produire et le dossier où les écrire."),
                  special="documents"),
@@ -763,6 +916,11 @@ def steps_for(kind: DossierKind, _: Tr) -> list[Step]:
         Step("clauses", _("Clauses"),
              _("Cherchez les clauses de la bibliothèque, renseignez leurs valeurs et ajoutez-les "
                "à la convention."), special="clauses"),
+        Step("award", _("Versements et évaluation"),
+             _("À remplir une fois la convention signée : les versements effectués et "
+               "l’évaluation du projet. Ces données alimentent le Suivi (SPASER) ; tant que rien "
+               "n’est saisi, cette étape reste facultative."),
+             AWARD_SUBSIDY),
         Step("documents", _("Documents"),
              _("Choisissez les pièces à produire et le dossier où les écrire."),
              special="documents"),
@@ -824,6 +982,9 @@ def is_relevant(path: FieldPath, draft: Mapping[str, Any]) -> bool:
     if pattern.startswith("tender.lots[].reservation_"):
         # options of a reserved lot: only once the lot is reserved
         return get_in(draft, (*path[:-1], "reservation")) is not None
+    if pattern == "award.lots[].grouping":  # co-holders only
+        holders = get_in(draft, (*path[:-1], "holders"))
+        return isinstance(holders, list) and len(holders) > 1
     if pattern == "subsidy.yearly_amounts":
         return draft.get("kind") == DossierKind.CPO.value
     if pattern == "buyer.operating_expenditure_over_60m":
@@ -832,6 +993,25 @@ def is_relevant(path: FieldPath, draft: Mapping[str, Any]) -> bool:
         return (draft.get("kind") == DossierKind.TENDER.value
                 and get_in(draft, ("buyer", "kind")) == BuyerKind.STATE_PUBLIC_BODY.value)
     return True
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == [] or value == {} or (
+        isinstance(value, str) and not value.strip())
+
+
+def drop_blank_award(draft: dict[str, Any]) -> bool:
+    """An award section with nothing typed in it is no award at all: it becomes None.
+
+    The section stays optional until the contract is notified: fields emptied again, or a
+    choice put back to « non renseigné », must not leave an `award` the model would refuse.
+    A row added to one of its tables counts as started. True when the draft was changed.
+    """
+    award = draft.get(AWARD)
+    if isinstance(award, dict) and all(_blank(value) for value in award.values()):
+        draft[AWARD] = None
+        return True
+    return False
 
 
 @dataclass

@@ -6,6 +6,7 @@ validates off the GUI thread and hands the problems back to show next to each fi
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from drafting_app.ui.draft import DraftHolder, FieldPath, delete_in, get_in, set_in
 from drafting_app.ui.field_specs import (
+    TENDER_LOTS,
     FieldSpec,
     FieldText,
     Kind,
@@ -36,13 +38,21 @@ from drafting_app.ui.field_specs import (
     text_for,
 )
 from drafting_app.ui.i18n import Tr
-from drafting_app.ui.value_inputs import BoolEditor, Editor, make_editor
+from drafting_app.ui.value_inputs import (
+    BoolEditor,
+    DynamicChoiceEditor,
+    Editor,
+    Options,
+    empty_choice,
+    make_editor,
+)
 
 ERROR_STYLE = "color: #a4000f;"
 HELP_STYLE = "color: #4a4a4a;"
 OK_STYLE = "color: #0b6b2b;"
-SCALAR_KINDS = frozenset({Kind.TEXT, Kind.INT, Kind.DECIMAL, Kind.MONEY, Kind.PERCENT, Kind.DATE,
-                          Kind.DATETIME, Kind.BOOL, Kind.TRIBOOL, Kind.CHOICE, Kind.LIST})
+SCALAR_KINDS = frozenset({Kind.TEXT, Kind.INT, Kind.YEAR, Kind.DECIMAL, Kind.MONEY, Kind.PERCENT,
+                          Kind.DATE, Kind.DATETIME, Kind.BOOL, Kind.TRIBOOL, Kind.CHOICE,
+                          Kind.LIST})
 
 Problems = Mapping[FieldPath, str]
 Touched = Callable[[FieldPath], bool]
@@ -71,9 +81,13 @@ class FormEnv:
                    in_table: bool = False) -> Editor | None:
         """The editor of a scalar field, labelled and described for screen readers."""
         kind = text.kind or spec.kind
-        editor = make_editor(spec, kind, text.label, "" if in_table else text.placeholder,
-                             lambda value: choice_label(value, self.labels), self.tr,
-                             in_table=in_table)
+        editor: Editor | None
+        if text.options == TENDER_LOTS:
+            editor = DynamicChoiceEditor(self.lot_options, self.lot_gone)
+        else:
+            editor = make_editor(spec, kind, text.label, "" if in_table else text.placeholder,
+                                 lambda value: choice_label(value, self.labels), self.tr,
+                                 in_table=in_table)
         if editor is None:
             return None
         editor.set_accessible_name(text.label)
@@ -81,6 +95,31 @@ class FormEnv:
         if help_text:
             editor.set_help(help_text)
         return editor
+
+    def lot_numbers(self) -> list[tuple[int, str]]:
+        """The numbers and titles of the tender's lots, as the draft has them."""
+        lots = get_in(self.holder.data, ("tender", "lots"))
+        out = []
+        for lot in lots if isinstance(lots, list) else []:
+            if isinstance(lot, dict) and isinstance(lot.get("number"), int) and not isinstance(
+                    lot.get("number"), bool):
+                title = lot.get("title")
+                out.append((lot["number"], title.strip() if isinstance(title, str) else ""))
+        return out
+
+    def lot_options(self) -> Options:
+        """The tender's lots to choose from; « the whole contract » when it has no lots."""
+        _ = self.tr
+        options: list[tuple[str, Any]] = [
+            (_("Lot {n} — {title}").format(n=number, title=title) if title
+             else _("Lot {n}").format(n=number), number)
+            for number, title in self.lot_numbers()]
+        return options, empty_choice(_) if options else _("Marché entier (sans lots)")
+
+    def lot_gone(self, value: Any) -> str:
+        """How a lot number the tender no longer has is shown."""
+        _ = self.tr
+        return _("Lot {n} (absent du marché)").format(n=value)
 
 
 def first_problem(problems: Problems, path: FieldPath) -> tuple[FieldPath, str] | None:
@@ -363,6 +402,11 @@ class TableEditor(QWidget):
         layout.addWidget(self.summary)
         self.detail_box = QGroupBox()
         self.detail_layout = QVBoxLayout(self.detail_box)
+        self.row_error = QLabel()
+        self.row_error.setWordWrap(True)
+        self.row_error.setStyleSheet(ERROR_STYLE)
+        self.row_error.setVisible(False)
+        self.detail_layout.addWidget(self.row_error)
         self.detail_form: ModelForm | None = None
         self.detail_box.setVisible(False)
         layout.addWidget(self.detail_box)
@@ -370,7 +414,16 @@ class TableEditor(QWidget):
     # ----------------------------------------------------------------------------- data
 
     def items(self) -> list[Any]:
-        """The draft's list of items (created when missing)."""
+        """The draft's list of items (an empty list, not stored, when it has none).
+
+        Showing a table writes nothing: an optional section (`award`) stays absent until
+        the user adds a row.
+        """
+        value = get_in(self.env.holder.data, self.path)
+        return value if isinstance(value, list) else []
+
+    def _stored_items(self) -> list[Any]:
+        """The draft's list of items, created when missing (a row is being added)."""
         draft = self.env.holder.data
         value = get_in(draft, self.path)
         if not isinstance(value, list):
@@ -441,14 +494,33 @@ class TableEditor(QWidget):
     def _new_item(self) -> dict[str, Any]:
         item: dict[str, Any] = {}
         names = {spec.name for spec in self.item_specs}
+        rows = [i for i in self.items() if isinstance(i, dict)]
         if "number" in names:
-            numbers = [i.get("number") for i in self.items() if isinstance(i, dict)]
+            numbers = [i.get("number") for i in rows]
             item["number"] = max([n for n in numbers if isinstance(n, int)], default=0) + 1
+        if "year" in names:  # a year of execution: the one after the last, else the first
+            years = [i.get("year") for i in rows]
+            known = [y for y in years if isinstance(y, int) and not isinstance(y, bool)]
+            item["year"] = max(known) + 1 if known else self._first_year()
+        for spec, text in self.columns:
+            if text.options == TENDER_LOTS:  # the first lot not awarded yet
+                taken = {i.get(spec.name) for i in rows}
+                free = [n for n, _title in self.env.lot_numbers() if n not in taken]
+                if free:
+                    item[spec.name] = free[0]
         return item
+
+    def _first_year(self) -> int:
+        """The year of the notification beside the table, else this year."""
+        notified = get_in(self.env.holder.data, (*self.path[:-1], "notification_date"))
+        try:
+            return dt.date.fromisoformat(str(notified)).year
+        except ValueError:
+            return dt.date.today().year
 
     def add_row(self) -> None:
         """Append an item and put the cursor in its first cell."""
-        self.items().append(self._new_item())
+        self._stored_items().append(self._new_item())
         self.current = len(self.items()) - 1
         self.load()
         self.env.on_edit(self.path)
@@ -560,6 +632,7 @@ class TableEditor(QWidget):
         self.detail_form.show()  # at once, not at the next event loop turn: focus may follow
         self.detail_form.load()
         self.detail_form.show_problems(self.problems, self.touched)
+        self._show_row_problem()
         self.detail_box.setVisible(True)
 
     def focus_cell(self, row: int, column: int) -> QWidget | None:
@@ -574,7 +647,11 @@ class TableEditor(QWidget):
     # ----------------------------------------------------------------------------- host
 
     def refresh(self) -> None:
-        """Relevance of the detail fields follows the draft."""
+        """Relevance of the detail fields and choices read from the dossier follow the draft."""
+        for editors in self.cells:
+            for editor in editors:
+                if isinstance(editor, DynamicChoiceEditor):
+                    editor.refresh_options()
         if self.detail_form is not None:
             self.detail_form.refresh()
 
@@ -585,6 +662,9 @@ class TableEditor(QWidget):
         _ = self.env.tr
         lines = []
         for row, editors in enumerate(self.cells):
+            whole_row = self._row_problem(row)
+            if whole_row:  # the row as a whole (co-holders' shares and the lot's amount)
+                lines.append(_("Ligne {n} : {message}").format(n=row + 1, message=whole_row))
             for (item, item_text), editor in zip(self.columns, editors, strict=True):
                 path = (*self.path, row, item.name)
                 found = first_problem(self.problems, path)
@@ -599,8 +679,21 @@ class TableEditor(QWidget):
             lines.insert(0, whole)
         self.summary.setText("\n".join(f"⚠ {line}" for line in lines))
         self.summary.setVisible(bool(lines))
+        self._show_row_problem()
         if self.detail_form is not None:
             self.detail_form.show_problems(self.problems, touched)
+
+    def _row_problem(self, row: int) -> str | None:
+        """The model's message about a row as a whole, once the user has been there."""
+        path = (*self.path, row)
+        message = self.problems.get(path)
+        return message if message and self.touched(path) else None
+
+    def _show_row_problem(self) -> None:
+        """The row's own message also heads its details, where its parts are typed."""
+        message = self._row_problem(self.current) if self.current >= 0 else None
+        self.row_error.setText(f"⚠ {message}" if message else "")
+        self.row_error.setVisible(bool(message))
 
     def focus_path(self, path: FieldPath) -> QWidget | None:
         """Select the row of `path` and put the cursor in its field."""

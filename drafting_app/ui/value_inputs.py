@@ -43,6 +43,7 @@ from drafting_app.ui.french_input import (
 from drafting_app.ui.i18n import Tr
 
 INVALID_TINT = QColor("#fde7e9")
+WHOLE = frozenset({Kind.INT, Kind.YEAR})
 
 
 class Editor(QWidget):
@@ -184,10 +185,17 @@ class NumberEditor(Editor):
         self.line.editingFinished.connect(self._tidy)
 
     def _example(self) -> str:
-        return {Kind.MONEY: "12 500,00", Kind.PERCENT: "5", Kind.INT: "12"}.get(self.kind, "2,5")
+        return {Kind.MONEY: "12 500,00", Kind.PERCENT: "5", Kind.INT: "12",
+                Kind.YEAR: "2027"}.get(self.kind, "2,5")
 
     def _places(self) -> int | None:
-        return 2 if self.kind is Kind.MONEY else (0 if self.kind is Kind.INT else None)
+        return 2 if self.kind is Kind.MONEY else (0 if self.kind in WHOLE else None)
+
+    def _format(self, number: Decimal) -> str:
+        if self.kind is Kind.YEAR and number.is_finite() and number.adjusted() <= 20 \
+                and number == number.to_integral_value():
+            return str(int(number))  # 2027, not 2 027
+        return format_decimal(number, self._places())
 
     def _parsed(self) -> Decimal | None:
         return parse_decimal(self.line.text())
@@ -199,7 +207,7 @@ class NumberEditor(Editor):
             return self.line.text()
         if number is None:
             return None
-        if self.kind is Kind.INT:
+        if self.kind in WHOLE:
             return int(number) if number == number.to_integral_value() else self.line.text()
         if self.kind is Kind.MONEY:
             quantized = number.quantize(Decimal("0.01"))
@@ -215,7 +223,7 @@ class NumberEditor(Editor):
         except ArithmeticError:
             self.line.setText(str(value))
             return
-        self.line.setText(format_decimal(number, self._places()))
+        self.line.setText(self._format(number))
 
     def _tidy(self) -> None:
         try:
@@ -225,7 +233,7 @@ class NumberEditor(Editor):
         if number is not None:
             self._loading = True
             try:
-                self.line.setText(format_decimal(number, self._places()))
+                self.line.setText(self._format(number))
             finally:
                 self._loading = False
 
@@ -237,7 +245,7 @@ class NumberEditor(Editor):
                 return exc.message
             return _("un nombre est attendu, par exemple {example}").format(
                 example=self._example())
-        if number is not None and self.kind is Kind.INT and number != int(number):
+        if number is not None and self.kind in WHOLE and number != int(number):
             return _("un nombre entier est attendu")
         return None
 
@@ -245,7 +253,8 @@ class NumberEditor(Editor):
 class DateEditor(Editor):
     """A date typed `23/11/2026` (or picked in a calendar)."""
 
-    def __init__(self, _: Tr, with_time: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, _: Tr, with_time: bool = False, in_table: bool = False,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ = _
         self.with_time = with_time
@@ -265,8 +274,12 @@ class DateEditor(Editor):
         self.button.setMenu(menu)
         self.calendar.clicked.connect(self._picked)
         self.layout_.addWidget(self.button)
-        self.line.setMaximumWidth(self.line.fontMetrics().horizontalAdvance("0") * 24)
-        self.layout_.addStretch(1)
+        digit = self.line.fontMetrics().horizontalAdvance("0")
+        if in_table:  # the whole date readable in a narrow column
+            self.line.setMinimumWidth(digit * (17 if with_time else 11))
+        else:
+            self.line.setMaximumWidth(digit * 24)
+            self.layout_.addStretch(1)
         self.line.textChanged.connect(self._changed)
         self.line.editingFinished.connect(self._tidy)
 
@@ -321,6 +334,8 @@ class DateEditor(Editor):
         except ValueError:
             self.line.setText(str(value))
             return
+        finally:
+            self.line.setCursorPosition(0)
         self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
 
     def _tidy(self) -> None:
@@ -402,6 +417,51 @@ class ChoiceEditor(Editor):
         self.combo.setCurrentIndex(self.values.index(value))
 
 
+Options = tuple[list[tuple[str, Any]], str | None]
+
+
+class DynamicChoiceEditor(ChoiceEditor):
+    """A choice among values the dossier itself holds (the tender's lots), offered afresh.
+
+    `source` gives the options and the label of « none » as the dossier stands; a value no
+    longer offered stays shown under `missing(value)`, so that nothing changes unseen.
+    """
+
+    def __init__(self, source: Callable[[], Options], missing: Callable[[Any], str],
+                 parent: QWidget | None = None) -> None:
+        options, empty = source()
+        super().__init__(options, empty, parent)
+        self.source = source
+        self.missing = missing
+        self.offered: Options = (options, empty)
+
+    def _show(self, value: Any) -> None:
+        self._fill(value)
+        super()._show(value)
+
+    def _fill(self, value: Any) -> None:
+        options, empty = self.source()
+        if value is not None and value not in [v for _label, v in options]:
+            options = [*options, (self.missing(value), value)]
+        if (options, empty) == self.offered:
+            return
+        self.offered = (options, empty)
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        self.values = []
+        if empty is not None:
+            self.combo.addItem(empty)
+            self.values.append(None)
+        for label, option in options:
+            self.combo.addItem(label)
+            self.values.append(option)
+        self.combo.blockSignals(False)
+
+    def refresh_options(self) -> None:
+        """Offer the choices of the dossier as it stands now, keeping the value chosen."""
+        self.set_value(self.value())
+
+
 class ListEditor(Editor):
     """A short list typed on one line: codes separated by commas, amounts by semicolons."""
 
@@ -480,10 +540,10 @@ def make_editor(
                           placeholder=placeholder)
     if kind is Kind.LONG_TEXT:
         return LongTextEditor(placeholder=placeholder)
-    if kind in (Kind.INT, Kind.DECIMAL, Kind.MONEY, Kind.PERCENT):
+    if kind in (Kind.INT, Kind.YEAR, Kind.DECIMAL, Kind.MONEY, Kind.PERCENT):
         return NumberEditor(kind, placeholder, unit=not in_table)
     if kind in (Kind.DATE, Kind.DATETIME):
-        return DateEditor(_, with_time=kind is Kind.DATETIME)
+        return DateEditor(_, with_time=kind is Kind.DATETIME, in_table=in_table)
     if kind is Kind.BOOL:
         return BoolEditor("" if in_table else label)
     if kind is Kind.TRIBOOL:

@@ -48,7 +48,7 @@ def test_tender_from_start_screen_to_word_files(
     assert editor is not None
     assert [s.title for s in editor.steps] == [
         "Acheteur", "Objet et procédure", "Lots", "Clauses", "Critères", "Prix et paiement",
-        "Documents"]
+        "Attribution et exécution", "Documents"]
 
     # 1. buyer
     type_text(qtbot, field(editor, "title"), "Restauration scolaire 2027")
@@ -125,6 +125,7 @@ def test_tender_from_start_screen_to_word_files(
 
     # 6. price, then 7. documents
     next_step(qtbot, editor, "Prix et paiement")
+    next_step(qtbot, editor, "Attribution et exécution")  # optional before notification
     next_step(qtbot, editor, "Documents")
     editor.wait_analysis()
     assert editor.analysis is not None and editor.analysis.dossier is not None, [
