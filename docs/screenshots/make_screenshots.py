@@ -21,6 +21,7 @@ SCALED = {"accueil", "marche_lots", "marche_clauses", "marche_documents",
 
 def shoot(scale: str) -> None:
     """Open the screens one by one and save each window as a PNG."""
+    from PySide6.QtCore import QEventLoop, QTimer  # noqa: TID251 (a UI tool)
     from PySide6.QtWidgets import QApplication, QWidget  # noqa: TID251 (a UI tool)
 
     app = QApplication(sys.argv)
@@ -41,8 +42,11 @@ def shoot(scale: str) -> None:
     def save(widget: QWidget, name: str) -> None:
         if scale != "1" and name not in SCALED:
             return
-        for _ in range(3):
-            app.processEvents()
+        # the event loop runs a moment, as in the app: deferred layouts (wrapped labels,
+        # heights for widths) settle; processEvents alone left gaps in the forms
+        loop = QEventLoop()
+        QTimer.singleShot(400, loop.quit)
+        loop.exec()
         widget.grab().save(str(HERE / f"{name}{suffix}.png"))
         print(HERE / f"{name}{suffix}.png")
 
