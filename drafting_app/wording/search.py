@@ -31,7 +31,7 @@ from drafting_app.wording.library import Clause, Library
 
 __all__ = ["SearchIndex", "clause_haystack", "fold", "search_clauses", "search_ids"]
 
-#: suffixes whose masks are joined beforehand, in a row
+#: suffixes whose masks are joined beforehand, in a row (and blocks of such blocks)
 _BLOCK = 64
 #: a word held by more clauses than this gets its mask from a row of digits, not bit by bit
 _DENSE = 48
@@ -98,11 +98,14 @@ class _Words:
         self._owners = owners = array("i", map(owners.__getitem__, order))
         del order
         self.masks = masks
-        # for each field, the union of the masks of each block of _BLOCK suffixes
-        self._blocks = [
-            [reduce(or_, filter(None, map(field.__getitem__, owners[at:at + _BLOCK])), 0)
-             for at in range(0, len(owners), _BLOCK)]
-            for field in masks]
+        # for each field, the union of the masks of each block of _BLOCK suffixes, and of each
+        # block of _BLOCK such blocks
+        self._blocks: list[tuple[list[int], list[int]]] = []
+        for field in masks:
+            blocks = [reduce(or_, filter(None, map(field.__getitem__, owners[at:at + _BLOCK])), 0)
+                      for at in range(0, len(owners), _BLOCK)]
+            self._blocks.append((blocks, [reduce(or_, blocks[at:at + _BLOCK], 0)
+                                          for at in range(0, len(blocks), _BLOCK)]))
 
     def run(self, word: str) -> tuple[int, int]:
         """The suffixes starting with `word` (a word without blanks): first and past last."""
@@ -124,9 +127,17 @@ class _Words:
         first, last = -(-low // _BLOCK), high // _BLOCK
         if first >= last:
             return reduce(or_, map(masks.__getitem__, owners[low:high]), 0)
-        edges = reduce(or_, map(masks.__getitem__, owners[low:first * _BLOCK]), 0) | reduce(
+        # the suffixes before the first whole block and after the last, then the blocks
+        union = reduce(or_, map(masks.__getitem__, owners[low:first * _BLOCK]), 0) | reduce(
             or_, map(masks.__getitem__, owners[last * _BLOCK:high]), 0)
-        return reduce(or_, self._blocks[field][first:last], edges)
+        blocks, large = self._blocks[field]
+        low, high = first, last
+        first, last = -(-low // _BLOCK), high // _BLOCK
+        if first >= last:
+            return reduce(or_, blocks[low:high], union)
+        union = reduce(or_, blocks[low:first * _BLOCK], union)
+        union = reduce(or_, blocks[last * _BLOCK:high], union)
+        return reduce(or_, large[first:last], union)
 
 
 class SearchIndex:

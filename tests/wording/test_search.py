@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 from bench.bench_library import QUERIES as BENCH_QUERIES
 from drafting_app.wording.index import ClauseEntry, fold
 from drafting_app.wording.library import Clause, Library
-from drafting_app.wording.search import SearchIndex, search_clauses, search_ids
+from drafting_app.wording.search import (
+    _BLOCK,
+    SearchIndex,
+    _Words,
+    search_clauses,
+    search_ids,
+)
 
 #: queries kept from the scan this index replaced: words, prefixes and pieces of words as
 #: typed keystroke by keystroke, accents and case, several words, nothing found, punctuation
@@ -243,6 +249,42 @@ def test_drawn_queries_give_the_plain_search(
         query_words.append(query_words[0])
     query = " ".join(query_words)
     assert index.search(query) == plain_search(plain, query)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(data=st.data())
+def test_a_run_of_suffixes_holds_the_union_of_their_words(
+    both: tuple[SearchIndex, list[Plain], list[str]], data: st.DataObject
+) -> None:
+    """The unions kept for blocks of suffixes (and blocks of blocks) give, for any run of
+    suffixes, the union of the masks of the words of each suffix, in each field."""
+    words = both[0]._words
+    count = len(words._owners)
+    assert count > 3 * _BLOCK * _BLOCK or len(both[1]) < 100  # the 400 clauses: both levels
+    low = data.draw(st.integers(0, count))
+    high = data.draw(st.one_of(st.integers(low, count), st.integers(low, min(count, low + 200))))
+    for field, masks in enumerate(words.masks):
+        every = 0
+        for suffix in range(low, high):
+            every |= masks[words._owners[suffix]]
+        assert words.holding(field, (low, high)) == every
+
+
+@pytest.fixture(scope="module")
+def letters() -> _Words:
+    """20 000 clauses of one word each, a letter of its own."""
+    return _Words([[chr(0x4E00 + i) for i in range(20_000)]], 20_000)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(low=st.integers(0, 20_000), length=st.one_of(st.integers(0, 300), st.integers(0, 20_000)))
+def test_every_suffix_of_a_run_counts(letters: _Words, low: int, length: int) -> None:
+    """Each suffix is one clause, so a run's mask is exactly its clauses: one suffix left out
+    of a block's union (or counted twice at a block's edge) shows."""
+    size = 20_000
+    high = min(size, low + length)
+    assert letters.holding(0, (low, high)) == ((1 << (high - low)) - 1) << (size - high)
+    assert letters.run(chr(0x4E00 + low)) == ((low, low + 1) if low < size else (size, size))
 
 
 def test_an_empty_index_finds_nothing() -> None:
