@@ -11,9 +11,10 @@ union or the intersection of two sets of 10 000 clauses takes a microsecond). Fo
 distinct word of the library it has three masks, one per field (the whole text, the id and
 title, the tags: summary, keywords, category). Every suffix of every distinct word is sorted,
 so that the words holding a query word are those of one run of suffixes, found by bisection;
-the masks of each block of suffixes are joined beforehand, so that a run costs a few unions
-whatever its length. Each rank of the result is a mask; the ids come out of a mask in one
-pass (its binary digits select them).
+the masks of each block of 64 suffixes, and of each block of 64 blocks, are joined beforehand,
+so that a run costs a few dozen unions whatever its length. Each rank of the result is a
+mask; the ids come out of a mask in one pass (its binary digits select them). Nothing is
+kept from one query to the next.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ _DENSE = 48
 #: binary digits "0"/"1" -> bytes 0/1, the selectors of `itertools.compress`
 _DIGITS = bytes.maketrans(b"01", b"\x00\x01")
 #: the fields, in the order of `_Words.masks`
-TEXT, TITLE, TAGS = 0, 1, 2
+_TEXT, _TITLE, _TAGS = 0, 1, 2
 
 
 def clause_haystack(clause: Clause) -> str:
@@ -167,15 +168,15 @@ class SearchIndex:
         runs = {word: index.run(word) for word in sorted(set(words), key=len, reverse=True)}
         found = -1
         for run in runs.values():
-            found &= index.holding(TEXT, run)
+            found &= index.holding(_TEXT, run)
             if not found:
                 return []
-        in_title = {word: index.holding(TITLE, run) & found for word, run in runs.items()}
+        in_title = {word: index.holding(_TITLE, run) & found for word, run in runs.items()}
         in_titles = found  # every word in the id and title
         in_fields = found  # every word in the id, title or tags
         for word, run in runs.items():
             in_titles &= in_title[word]
-            in_fields &= in_title[word] | index.holding(TAGS, run)
+            in_fields &= in_title[word] | index.holding(_TAGS, run)
         level1 = in_fields & ~in_titles
         level2 = found & ~in_fields
         ranked = [in_titles]
