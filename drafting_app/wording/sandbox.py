@@ -104,12 +104,15 @@ class _Watchdog:
                 self._thread.start()
             self._condition.notify()
 
-    def forget(self, thread_id: int) -> None:
+    def forget(self, thread_id: int, run: _Run) -> None:
         while True:
             try:
                 with self._condition:
                     self._runs.pop(thread_id, None)
-                    _raise_in_thread(thread_id, None)  # a stop that came too late is cancelled
+                    if run.stops:  # a stop that came too late is cancelled
+                        # only then: cancelling signals CPython's eval breaker without clearing
+                        # it, which slows every later call and makes a traced thread spin
+                        _raise_in_thread(thread_id, None)
                 return
             except RenderTimeout:
                 continue  # raised while leaving: the rendering is over anyway
@@ -201,7 +204,7 @@ class LimitedEnvironment(SandboxedEnvironment):
             yield
         finally:
             self._local.run = None
-            self._watchdog.forget(thread_id)
+            self._watchdog.forget(thread_id, run)
 
     def tick(self, count: int = 1) -> None:
         """Count operations of the current rendering; stop it past its limits."""

@@ -201,3 +201,25 @@ def test_syntax_errors_in_a_clause_are_french(tmp_path: Path, text: str, said: s
     _, problems = load(root)
     (problem,) = [p for p in problems if p.path == folder / "text.fr.md"]
     assert problem.message == said and problem.line == 1
+
+
+PROFILED = """
+import sys
+from drafting_app.wording.render import VALUES_KEY, Formats, make_environment
+env = make_environment(Formats())
+sys.setprofile(lambda *args: None)  # as a profiler or a debugger does
+for n in range(50):
+    env.from_string("{% for i in range(3) %}{{ i }}{% endfor %}").render({VALUES_KEY: []})
+print("fini")
+"""
+
+
+def test_renderings_end_under_a_profiler_or_a_debugger() -> None:
+    """Leaving a rendering no longer signals CPython's eval breaker: under a profile hook
+    that left the thread spinning for ever, and slowed every later call without one."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", PROFILED], capture_output=True, text=True,
+                          timeout=60, cwd=Path(__file__).resolve().parents[2])
+    assert done.stdout.strip() == "fini", done.stderr
