@@ -462,13 +462,14 @@ def _check_references(
     problems = []
     for section, position, item in _entries(parsed):
         for key, reference in [("reference", item.reference), *(("also", r) for r in item.also)]:
-            line = locate(text, (section, position, key))
             standing = index.status_of(reference.text, reference.article)
             if standing is None:
+                line = locate(text, (section, position, key))  # found only to name a problem
                 problems.append(Problem(path, line, (
                     f"référence « {cite(reference)} » absente de {REFERENCES_FILE} : le fichier "
                     "de faits juridiques ne l’établit pas ; corrigez le texte ou l’article")))
             elif standing is ReferenceStatus.TO_CHECK and item.verified:
+                line = locate(text, (section, position, key))
                 problems.append(Problem(path, line, (
                     f"la référence « {cite(reference)} » est à vérifier : indiquez verified = "
                     "false et dites dans to_check ce qu’il faut vérifier")))

@@ -7,7 +7,7 @@ import json
 import warnings
 from pathlib import Path
 
-from drafting_app.checks import REFUSED_BY_GENERATE, Severity, load_legal_data, run_checks
+from drafting_app.checks import REFUSED_BY_GENERATE, Severity, run_checks
 from drafting_app.cli.output import (
     EXIT_BAD_INPUT,
     EXIT_FINDINGS,
@@ -56,7 +56,7 @@ def cmd_generate(session: Session, args: argparse.Namespace) -> int:
         for problem in exc.problems:
             session.warn(problem)
         return EXIT_BAD_INPUT
-    legal, legal_problems = load_legal_data(library.root)
+    legal, legal_problems = renderer.legal_data.with_problems()  # read once, for both
     findings = run_checks(dossier, library, legal, renderer)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     refused = [f for f in errors if f.code in REFUSED_BY_GENERATE]
@@ -106,7 +106,7 @@ def cmd_check(session: Session, args: argparse.Namespace) -> int:
     if dossier is None:
         return EXIT_BAD_INPUT
     library, library_problems, renderer = session.load()
-    legal, legal_problems = load_legal_data(library.root)
+    legal, legal_problems = renderer.legal_data.with_problems()  # read once, for both
     findings = run_checks(dossier, library, legal, renderer)
     if args.format == "json":
         session.say(json.dumps({"findings": [f.as_dict() for f in findings]},

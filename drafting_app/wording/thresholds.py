@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from drafting_app.dossier.model import Dossier
+from drafting_app.files.problems import Problem
 
 if TYPE_CHECKING:
     from drafting_app.checks.legal_data import LegalData
@@ -18,16 +19,21 @@ class DatedData:
 
     def __init__(self, library_root: Path) -> None:
         self.library_root = library_root
-        self._legal: LegalData | None = None
+        self._loaded: tuple[LegalData, list[Problem]] | None = None
 
     def __call__(self) -> LegalData:
         """The data, read once."""
-        if self._legal is None:
+        return self.with_problems()[0]
+
+    def with_problems(self) -> tuple[LegalData, list[Problem]]:
+        """The data and the problems of its file, read once (the commands and the pieces share
+        one reading)."""
+        if self._loaded is None:
             # imported here: the checks package itself imports the renderer
             from drafting_app.checks.legal_data import load_legal_data
 
-            self._legal, _ = load_legal_data(self.library_root)
-        return self._legal
+            self._loaded = load_legal_data(self.library_root)
+        return self._loaded[0], list(self._loaded[1])
 
 
 def threshold_reader(
