@@ -256,6 +256,10 @@ class Renderer:
         self._compiled: dict[Path, tuple[str, Any]] = {}
         self.legal_data = DatedData(library.root)  # the dated thresholds `seuil(id)` reads
         self._facts: tuple[Dossier, Facts] | None = None
+        # the pieces rendered for the last dossier: `check` renders them all before `generate`
+        # writes them, and the dossier is immutable
+        self._pieces: tuple[Dossier, dict[tuple[int, int | None], tuple[Skeleton, Document]]] \
+            | None = None
 
     def facts(self, dossier: Dossier) -> Facts:
         """The facts every piece of `dossier` prints (resolved once per dossier)."""
@@ -359,7 +363,19 @@ class Renderer:
     def render_document(
         self, skeleton: Skeleton, dossier: Dossier, lot: Lot | None = None
     ) -> Document:
-        """A whole piece for a dossier, chosen clauses in their places (for one lot, if given)."""
+        """A whole piece for a dossier, chosen clauses in their places (for one lot, if given);
+        rendered once per dossier object."""
+        if self._pieces is None or self._pieces[0] is not dossier:
+            self._pieces = (dossier, {})
+        key = (id(skeleton), None if lot is None else lot.number)
+        known = self._pieces[1].get(key)
+        if known is not None and known[0] is skeleton:
+            return known[1]
+        document = self._render_document(skeleton, dossier, lot)
+        self._pieces[1][key] = (skeleton, document)
+        return document
+
+    def _render_document(self, skeleton: Skeleton, dossier: Dossier, lot: Lot | None) -> Document:
         self.applies(skeleton, dossier)  # a wrong condition is reported even when rendering
         table: list[str] = []
         context = self._context(dossier)
