@@ -1,6 +1,6 @@
 """Insertion-hours calculator: amount HT × labour share × insertion rate ÷ hourly cost, per lot.
 
-The formula itself is `render.insertion_hours`, the one the insertion clause renders with, so
+The formula itself is `values.insertion_hours`, the one the insertion clause renders with, so
 that the calculator and the CCAP always give the same number of hours.
 """
 
@@ -14,8 +14,7 @@ from typing import Any
 from drafting_app.checks.legal_data import InsertionData
 from drafting_app.dossier.model import ChosenClause, Dossier, Lot
 from drafting_app.wording.library import Library
-from drafting_app.wording.render import insertion_hours
-from drafting_app.wording.values import coerce_values
+from drafting_app.wording.values import coerce_values, insertion_hours
 
 #: the variables of an insertion clause that the calculator fills
 SHARE, RATE, COST = "part_main_oeuvre", "taux_insertion", "cout_horaire"

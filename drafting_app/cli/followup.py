@@ -18,6 +18,7 @@ from drafting_app.cli.output import (
     add_format,
     print_problems,
 )
+from drafting_app.files.messages import french_os_error
 
 
 def _day(text: str) -> dt.date:
@@ -159,7 +160,7 @@ def cmd_report(session: Session, args: argparse.Namespace) -> int:
             session.warn(f"Mise en page inutilisable : {problem}")
         return EXIT_BAD_INPUT
     except OSError as exc:
-        session.warn(f"Écriture impossible dans {out} : {exc.strerror or exc}")
+        session.warn(f"Écriture impossible dans {out} : {french_os_error(exc)}")
         return EXIT_BAD_INPUT
     session.say(f"Bilan écrit : {out} ({len(bilan.counted)} dossier(s) comptés)")
     return EXIT_FINDINGS if flawed else EXIT_OK
@@ -220,7 +221,7 @@ def cmd_decp(session: Session, args: argparse.Namespace) -> int:
     try:
         atomic_write_bytes(args.out, decp_json(export).encode("utf-8"))
     except OSError as exc:
-        session.warn(f"Écriture impossible dans {args.out} : {exc.strerror or exc}")
+        session.warn(f"Écriture impossible dans {args.out} : {french_os_error(exc)}")
         return EXIT_BAD_INPUT
     count = len(export.document["marches"]["marche"])
     session.say(f"{args.out} : {count} marché(s) ou lot(s) de {len(export.exported)} marché(s) "

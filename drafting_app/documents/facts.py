@@ -27,7 +27,7 @@ from drafting_app.dossier.model import (
     Tender,
 )
 from drafting_app.wording.library import Clause, Library
-from drafting_app.wording.values import coerce_values, with_dossier_defaults
+from drafting_app.wording.values import coerce_values, insertion_hours, with_dossier_defaults
 
 #: R2191-3: the dated threshold above which the advance is due (initial amount HT)
 ADVANCE_THRESHOLD_ID = "avance_seuil_montant"
@@ -250,11 +250,6 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
-def _hours(amount: Decimal, share: Decimal, rate: Decimal, cost: Decimal) -> int:
-    hours = amount * share / 100 * rate / 100 / cost
-    return int(hours.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
 def insertion_volume(
     values: Mapping[str, Any], lot: Lot, clause_id: str, periods: int = 1
 ) -> int | None:
@@ -271,7 +266,7 @@ def insertion_volume(
     if clause_id == "insertion-proprete-reprise-personnel":
         kept = _decimal(values.get("part_personnel_repris")) or Decimal(0)
         share = share * (100 - kept) / 100
-    return _hours(lot.estimated_amount / periods, share, rate, cost)
+    return insertion_hours(lot.estimated_amount / periods, share, rate, cost)
 
 
 def standard_clauses(dossier: Dossier) -> tuple[str, ...]:

@@ -244,9 +244,10 @@ def _move_in(staged: list[tuple[Generated, Path]], out_dir: Path,
                     _keep_copy(target, kept)
                 backup = backups / target.name
                 os.replace(target, backup)
+            digest = _sha256(source.read_bytes())  # the staged file: read once
             done.append((target, backup, kept))
             os.replace(source, target)
-            hashes[target.name] = _sha256(target.read_bytes())
+            hashes[target.name] = digest
             result.append(Generated(item.piece, item.title, target, kept))
         _write_manifest(out_dir, hashes, dt.datetime.now())
     except BaseException:

@@ -178,7 +178,7 @@ def record_of(dossier: Dossier, path: str, context: Context) -> ContractRecord:
                                 hours.get(lot.number), awards.get(lot.number)))
     if not sources and award is not None and None in awards:
         lots.append(_lot_record(None, tender.object, Decimal(0), None, "", None, awards[None]))
-    total_months = tender.duration_months * (1 + tender.renewals)
+    total_months = tender.total_months
     start = award.notification_date if award is not None else tender.launch_date
     end = award.end_date if award is not None and award.end_date else (
         add_months(start, total_months) - dt.timedelta(days=1))

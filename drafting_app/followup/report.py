@@ -37,8 +37,6 @@ from drafting_app.wording.render import Formats
 CHART_MARKER = "[[graphique:{}]]"
 KIND_LABELS = {"marche_public": "marché", "convention_annuelle": "convention annuelle",
                "cpo": "CPO"}
-CONTRACT_KIND_LABELS = {"travaux": "travaux", "fournitures": "fournitures",
-                        "services": "services", "autre": "autre"}
 _CHART_WIDTH_CM = 16.0
 
 

@@ -28,20 +28,6 @@ TARGETS_FILE = "objectifs.toml"
 
 Value = Annotated[Decimal, Field(ge=0)]
 
-TEMPLATE = """\
-# Objectifs du SPASER, lus par « clausier spaser report » et l’écran Suivi.
-# Une ligne par indicateur : parts en %, montants en euros HT, heures ou nombres.
-# Identifiants : clausier spaser indicators --liste
-[objectifs]
-part_sociale_nombre = 30
-part_environnementale_nombre = 50
-heures_realisees = 10000
-
-# Un objectif propre à une année remplace celui de [objectifs] :
-# [annees.2027]
-# heures_realisees = 12000
-"""
-
 
 class TargetsFile(Strict):
     """The objectives file."""

@@ -63,7 +63,7 @@ from drafting_app.wording.model import (
 )
 from drafting_app.wording.render import Formats, Renderer, RenderError, make_environment
 from drafting_app.wording.samples import SampleDossiers
-from drafting_app.wording.thresholds import threshold_labels_of
+from drafting_app.wording.thresholds import threshold_labels
 
 PACK_TITLE = "Dossier de relecture des clauses"
 DECISION_WIDTHS = (Cm(7.0), Cm(5.0), Cm(12.7))
@@ -223,7 +223,7 @@ class _PackWriter:
         clauses = [e.clause for e in entries]
         empty = Library(clauses[0].folder.parent.parent, {}, {})
         self.renderer = Renderer(setup.library or empty, self.env)
-        self.thresholds = threshold_labels_of(self.renderer.library.root)
+        self.thresholds = threshold_labels(self.renderer.legal_data())  # read once, shared
         self.samples = _sample_dossiers(setup.library, clauses)
 
     def write(self, out: Path) -> None:

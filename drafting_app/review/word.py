@@ -22,7 +22,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Length, Pt, RGBColor, Twips
+from docx.shared import Cm, Length, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 from docx.table import Table as WordTable
 from docx.table import _Cell
@@ -48,6 +48,7 @@ from drafting_app.documents.docx.package import (
     set_french,
     set_properties,
 )
+from drafting_app.documents.docx.tables import text_width
 from drafting_app.files.atomic import atomic_write_bytes
 from drafting_app.review.clause_files import ReviewError
 from drafting_app.review.readable import spans
@@ -193,11 +194,7 @@ class HouseDocument:
 
     def width(self) -> Length:
         """The width between the margins."""
-        section = self.word.sections[-1]
-        if section.page_width is None or section.left_margin is None \
-                or section.right_margin is None:
-            return Twips(9072)
-        return Length(section.page_width - section.left_margin - section.right_margin)
+        return text_width(self.word)
 
     # ------------------------------------------------------------------ paragraphs
 

@@ -273,8 +273,7 @@ class ClauseBrowser(QWidget):
         self.status = QComboBox()
         self.status.setAccessibleName(_("Statut"))
         self.status.addItem(_("Tous les statuts"), ALL)
-        for status in sorted({e.status.value for e in index.values()}):
-            self.status.addItem(status[:1].upper() + status[1:], status)
+        self._fill_statuses()
         self.fitting = QCheckBox(_("Adaptées à ce type de dossier"))
         self.fitting.setChecked(kind is not None)
         self.fitting.setVisible(kind is not None)
@@ -552,6 +551,12 @@ class ClauseBrowser(QWidget):
             self._showing = False
         self.details.verticalScrollBar().setValue(0)
 
+    def _fill_statuses(self) -> None:
+        """The statuses the library's clauses have, after « Tous les statuts » (from the
+        compact index: no clause is read)."""
+        for status in sorted({e.status.value for e in self.library.index.values()}):
+            self.status.addItem(status[:1].upper() + status[1:], status)
+
     def set_core(self, core: Core) -> None:
         """Read a reloaded library (a review changed statuses): same clause, same filters."""
         self.core = core
@@ -560,8 +565,7 @@ class ClauseBrowser(QWidget):
         self.status.blockSignals(True)
         while self.status.count() > 1:
             self.status.removeItem(1)
-        for status in sorted({c.meta.status.value for c in self.library.clauses.values()}):
-            self.status.addItem(status[:1].upper() + status[1:], status)
+        self._fill_statuses()
         found = self.status.findData(current)
         self.status.setCurrentIndex(max(found, 0))
         self.status.blockSignals(False)

@@ -85,7 +85,6 @@ class WrappedItems(QStyledItemDelegate):
 class FindingsPanel(QWidget):
     """Findings grouped by severity, each with its article; activating one asks for its field."""
 
-    field_requested = Signal(object)  # FieldPath
     finding_requested = Signal(str, object)  # code, FieldPath
 
     def __init__(self, tr: Tr, describe: Callable[[FieldPath], str],
@@ -123,7 +122,6 @@ class FindingsPanel(QWidget):
     def _activated(self, item: QListWidgetItem) -> None:
         path = item.data(PATH_ROLE)
         if isinstance(path, str):
-            self.field_requested.emit(parse_path(path))
             code = item.data(CODE_ROLE)
             self.finding_requested.emit(str(code or ""), parse_path(path))
 

@@ -272,7 +272,8 @@ class GeneratePanel(QWidget):
 
     def set_default_folder(self, folder: Path) -> None:
         """Where the documents go: next to the dossier, until the user chooses a folder."""
-        if not self.folder_chosen or not self.folder.text().strip():
+        if (not self.folder_chosen or not self.folder.text().strip()) \
+                and self.folder.text() != str(folder):
             self.folder.setText(str(folder))
             self.show_existing()
 

@@ -43,7 +43,12 @@ from drafting_app.wording.sandbox import LimitedEnvironment
 from drafting_app.wording.sandbox import explain as _explain
 from drafting_app.wording.templates import prepare_source
 from drafting_app.wording.thresholds import DatedData, threshold_reader
-from drafting_app.wording.values import coerce_values, with_dossier_defaults
+from drafting_app.wording.values import (
+    as_decimal,
+    coerce_values,
+    insertion_hours,
+    with_dossier_defaults,
+)
 
 VALUES_KEY = "__clausier_values"
 DOCUMENT_FILE = "document.toml"
@@ -74,7 +79,7 @@ class Formats:
 
     def number(self, value: Any, decimals: int | None = None) -> str:
         """`12 500` or `12 500,50` (narrow no-break space between thousands)."""
-        amount = _as_decimal(value)
+        amount = as_decimal(value)
         if decimals is None:
             return str(format_decimal(amount, locale=self.locale))
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
@@ -82,17 +87,17 @@ class Formats:
 
     def money(self, value: Any) -> str:
         """`12 500,00 €`."""
-        return str(format_currency(_as_decimal(value), "EUR", locale=self.locale))
+        return str(format_currency(as_decimal(value), "EUR", locale=self.locale))
 
     def euros(self, value: Any) -> str:
         """A threshold in whole euros, as legal texts write it: `50 000 €` (cents only if any)."""
-        amount = _as_decimal(value)
+        amount = as_decimal(value)
         decimals = 0 if amount == amount.to_integral_value() else 2
         return f"{self.number(amount, decimals)}\u00a0€"
 
     def percent(self, value: Any) -> str:
         """A percentage given in percent (5 → `5 %`, 5.5 → `5,5 %`)."""
-        ratio = _as_decimal(value) / 100
+        ratio = as_decimal(value) / 100
         return str(format_percent(ratio, format="#,##0.##\u00a0%", locale=self.locale))
 
     def date_long(self, value: Any) -> str:
@@ -123,7 +128,7 @@ class Formats:
         """A whole number in words: `huit cent trente-trois`."""
         from num2words import num2words  # heavy import: only when a document asks for it
 
-        number = _as_decimal(value)
+        number = as_decimal(value)
         if abs(number) > VALUE_LIMIT:
             raise ValueError("nombre trop grand pour être écrit en lettres")
         return str(num2words(int(number), lang=self.locale.split("_")[0]))
@@ -133,7 +138,7 @@ class Formats:
 
         `douze mille cinq cents euros`, `un million d’euros`, `un euro et cinquante centimes`.
         """
-        amount = _as_decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        amount = as_decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         euros = int(amount)
         cents = int((amount - euros) * 100)
         text = self.words(euros)
@@ -144,47 +149,6 @@ class Formats:
         if cents:
             text += f" et {self.words(cents)} centime" + ("s" if cents > 1 else "")
         return text
-
-
-def _as_decimal(value: Any) -> Decimal:
-    if value is None:
-        raise ValueError("valeur vide : renseignez-la dans le dossier")
-    if isinstance(value, bool):
-        raise TypeError("un nombre est attendu, pas oui/non")
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(repr(value))
-    else:
-        text = str(value).replace(",", ".")
-        if len(text) > 100:
-            raise ValueError("un nombre est attendu")
-        number = Decimal(text)
-    if not number.is_finite():
-        raise ValueError("un nombre fini est attendu")
-    if abs(number) >= _DISPLAY_LIMIT or number.adjusted() < -_DISPLAY_DIGITS:
-        raise ValueError("nombre trop grand ou trop petit pour être écrit")
-    return number
-
-
-#: the largest or smallest number a document may print (far beyond any amount)
-_DISPLAY_DIGITS = 30
-_DISPLAY_LIMIT = Decimal(10) ** _DISPLAY_DIGITS
-
-
-def insertion_hours(
-    amount: Any, labour_share: Any, insertion_rate: Any, hourly_cost: Any
-) -> int:
-    """Insertion hours = amount HT × labour share % × insertion rate % ÷ loaded hourly cost."""
-    hours = (
-        _as_decimal(amount)
-        * _as_decimal(labour_share) / 100
-        * _as_decimal(insertion_rate) / 100
-        / _as_decimal(hourly_cost)
-    )
-    return int(hours.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 # --------------------------------------------------------------------------- environment
@@ -271,8 +235,7 @@ class Renderer:
             legal = self.legal_data()
             self._facts = (dossier, resolve_facts(
                 self.library, dossier, filters["money"], filters["number"],
-                condition_categories(legal) if legal is not None else None,
-                legal is not None and social_condition_due(legal, dossier),
+                condition_categories(legal), social_condition_due(legal, dossier),
                 threshold_reader(self.legal_data, dossier)))
         return self._facts[1]
 

@@ -128,22 +128,6 @@ class CheckedTemplate:
     slots: frozenset[tuple[str, str]]
 
 
-def check_template(
-    env: SandboxedEnvironment,
-    source: str,
-    path: Path,
-    declared: set[str],
-    context: frozenset[str],
-    problems: list[Problem],
-) -> dict[str, int] | None:
-    """Check Jinja syntax, declared/used variables and markup.
-
-    Returns the names the template reads (with their first line), None on a syntax error.
-    """
-    checked = check_and_compile(env, source, path, declared, context, problems)
-    return None if checked is None else checked.names
-
-
 def check_and_compile(
     env: SandboxedEnvironment,
     source: str,
@@ -152,7 +136,9 @@ def check_and_compile(
     context: frozenset[str],
     problems: list[Problem],
 ) -> CheckedTemplate | None:
-    """`check_template`, keeping the parse: the template compiled, its names and slots."""
+    """Check Jinja syntax, declared/used variables and markup, keeping the parse: the template
+    compiled, the names it reads (with their first line) and its slots; None on a syntax
+    error."""
     try:
         ast = env.parse(prepare_source(source), name=path.name, filename=str(path))
     except TemplateSyntaxError as exc:

@@ -89,9 +89,5 @@ def threshold_labels(legal: LegalData) -> dict[str, tuple[str, str]]:
 
 
 def threshold_labels_of(library_root: Path) -> dict[str, tuple[str, str]]:
-    """The threshold labels of a library's dated data; empty when it has none or it is unusable
-    (`library check` reports its problems)."""
-    from drafting_app.checks.legal_data import load_legal_data
-
-    legal, _ = load_legal_data(library_root)
-    return threshold_labels(legal) if legal is not None else {}
+    """The threshold labels of a library's dated data (`library check` reports its problems)."""
+    return threshold_labels(DatedData(library_root)())

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from drafting_app.wording.model import VALUE_LIMIT, Variable, VariableType
@@ -253,3 +253,47 @@ def coerce_values(
         else:
             values[variable.name] = value
     return values, problems
+
+
+# --------------------------------------------------------------------------- numbers in texts
+
+
+#: the largest or smallest number a document may print (far beyond any amount)
+_DISPLAY_DIGITS = 30
+_DISPLAY_LIMIT = Decimal(10) ** _DISPLAY_DIGITS
+
+
+def insertion_hours(
+    amount: Any, labour_share: Any, insertion_rate: Any, hourly_cost: Any
+) -> int:
+    """Insertion hours = amount HT × labour share % × insertion rate % ÷ loaded hourly cost."""
+    hours = (
+        as_decimal(amount)
+        * as_decimal(labour_share) / 100
+        * as_decimal(insertion_rate) / 100
+        / as_decimal(hourly_cost)
+    )
+    return int(hours.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def as_decimal(value: Any) -> Decimal:
+    if value is None:
+        raise ValueError("valeur vide : renseignez-la dans le dossier")
+    if isinstance(value, bool):
+        raise TypeError("un nombre est attendu, pas oui/non")
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    else:
+        text = str(value).replace(",", ".")
+        if len(text) > 100:
+            raise ValueError("un nombre est attendu")
+        number = Decimal(text)
+    if not number.is_finite():
+        raise ValueError("un nombre fini est attendu")
+    if abs(number) >= _DISPLAY_LIMIT or number.adjusted() < -_DISPLAY_DIGITS:
+        raise ValueError("nombre trop grand ou trop petit pour être écrit")
+    return number
