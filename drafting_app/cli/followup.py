@@ -39,7 +39,8 @@ def _open(session: Session, args: argparse.Namespace) -> tuple[Any, Any] | None:
         session.warn(f"Registre introuvable : {folder} n’est pas un dossier. Indiquez le dossier "
                      "qui contient vos dossiers Clausier (.json).")
         return None
-    context, problems = load_context(session.library_dir)
+    library, library_problems, _renderer = session.load()  # through the user's cache
+    context, problems = load_context(session.library_dir, (library, library_problems))
     if problems:
         session.warn(f"La bibliothèque de clauses a {len(problems)} problème(s) ; lancez "
                      "« clausier library check » :")
@@ -47,9 +48,9 @@ def _open(session: Session, args: argparse.Namespace) -> tuple[Any, Any] | None:
         return None
     index = args.index
     if index is None:
-        from platformdirs import user_cache_dir
+        from drafting_app.wording.cache import default_cache_dir
 
-        index = default_index_path(Path(user_cache_dir("clausier", appauthor=False)), folder)
+        index = default_index_path(session.cache_dir or default_cache_dir(), folder)
     register = open_register(folder, context, index)
     if register.index_note:
         session.warn(f"Index du registre : {register.index_note}.")

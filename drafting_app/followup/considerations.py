@@ -92,9 +92,12 @@ def build_context(library: Library, legal: LegalData,
     return Context(library, legal, insertion, clauses, social, environment, digest[:16])
 
 
-def load_context(library_dir: Path) -> tuple[Context, list[Problem]]:
-    """Load the library and its legal data; problems are those of the files read."""
-    library, problems = load_library(library_dir, make_environment(Formats()))
+def load_context(
+    library_dir: Path, loaded: tuple[Library, list[Problem]] | None = None
+) -> tuple[Context, list[Problem]]:
+    """Load the library (unless `loaded` already holds it, with its problems) and its legal
+    data; problems are those of the files read."""
+    library, problems = loaded or load_library(library_dir, make_environment(Formats()))
     legal, legal_problems = load_legal_data(library_dir)
     insertion, insertion_problems = load_insertion_data(library_dir)
     return (build_context(library, legal, insertion),
