@@ -18,11 +18,18 @@ _FORMATS = {Unit.MONEY: MONEY_FORMAT, Unit.SHARE: SHARE_FORMAT, Unit.HOURS: NUMB
             Unit.COUNT: NUMBER_FORMAT}
 
 
+def _append(sheet: Any, values: list[Any]) -> None:
+    """A row; user text loses the control characters a worksheet cannot hold."""
+    from drafting_app.documents.xlsx import cell_text
+
+    sheet.append([cell_text(value) if isinstance(value, str) else value for value in values])
+
+
 def _sheet(book: Any, title: str, header: list[str], widths: list[int]) -> Any:
     from openpyxl.styles import Font, PatternFill
 
     sheet = book.create_sheet(title)
-    sheet.append(header)
+    _append(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DCE6F1")
@@ -44,7 +51,7 @@ def write_spreadsheet(bilan: Bilan, out: Path) -> None:
                                          "Définition"], [48, 28, 16, 10, 16, 10, 60, 50, 80])
     for figure in bilan.figures:
         reached = figure.reached()
-        sheet.append([
+        _append(sheet, [
             figure.label, figure.id,
             float(figure.value) if figure.value is not None else "sans objet",
             figure.unit.value, float(figure.target) if figure.target is not None else None,
@@ -65,7 +72,7 @@ def write_spreadsheet(bilan: Bilan, out: Path) -> None:
         holders = "; ".join(f"{h.name} ({HOLDER_LABELS.get(h.kind, h.kind)}, "
                             f"SIRET {h.siret or '—'})"
                             for lot in record.lots for h in lot.holders)
-        sheet.append([
+        _append(sheet, [
             record.path, record.reference, record.title, record.kind, record.service,
             record.notification, record.end, float(record.estimated), float(record.awarded),
             ", ".join(record.social), ", ".join(record.environmental), record.planned_hours,
@@ -80,16 +87,16 @@ def write_spreadsheet(bilan: Bilan, out: Path) -> None:
                                              "Montant HT", "Pistes", "Structures connues"],
                    [16, 50, 12, 22, 18, 80, 60])
     for renewal in bilan.renewals:
-        sheet.append([renewal.record.reference, renewal.record.title, renewal.end,
+        _append(sheet, [renewal.record.reference, renewal.record.title, renewal.end,
                       renewal.family, float(renewal.amount), " ; ".join(renewal.suggestions),
                       ", ".join(renewal.known_operators)])
         sheet.cell(sheet.max_row, 3).number_format = DATE_FORMAT
         sheet.cell(sheet.max_row, 5).number_format = MONEY_FORMAT
     sheet = _sheet(book, "Points d’attention", ["Fichier", "Problème"], [50, 120])
     for item in bilan.register.unreadable:
-        sheet.append([item.path, "illisible, non compté : " + " ; ".join(item.problems)])
+        _append(sheet, [item.path, "illisible, non compté : " + " ; ".join(item.problems)])
     for twin in bilan.register.duplicates:
-        sheet.append([", ".join(twin.paths), f"référence {twin.reference} portée par plusieurs "
+        _append(sheet, [", ".join(twin.paths), f"référence {twin.reference} portée par plusieurs "
                       "dossiers"])
     buffer = io.BytesIO()
     book.save(buffer)

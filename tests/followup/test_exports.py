@@ -196,3 +196,19 @@ def test_commands_report_unreadable_dossiers(sample_register: Path, tmp_path: Pa
     err = capsys.readouterr().err
     assert "Dossier illisible, non compté : casse.json" in err
     assert "JSON incorrect" in err
+
+
+def test_a_control_character_in_a_title_does_not_stop_the_spreadsheet(
+        sample_register: Path, context: Context, tmp_path: Path) -> None:
+    """A dossier title pasted with a control character: the cell holds the text without it."""
+    import dataclasses
+
+    register = open_register(sample_register, context)
+    bilan = build_bilan(register, Scope(2027), {}, dt.date(2027, 12, 1))
+    first, *rest = bilan.counted
+    pasted = dataclasses.replace(first, title="Cantine\x01 scolaire\x1f")
+    sheet_path = tmp_path / "bilan.xlsx"
+    write_spreadsheet(dataclasses.replace(bilan, counted=(pasted, *rest)), sheet_path)
+    titles = [row[2] for row in load_workbook(sheet_path)["Marchés et conventions"]
+              .iter_rows(min_row=2, values_only=True)]
+    assert "Cantine scolaire" in titles
