@@ -130,15 +130,20 @@ def without_price_lines(dossier: Dossier) -> Dossier:
     return dossier.model_copy(update={"tender": tender.model_copy(update={"lots": lots})})
 
 
-CASES = {name: (lambda name=name: load_dossier(EXAMPLES / f"{name}.json")) for name in TENDERS}
-CASES["restauration_sans_lignes"] = lambda: without_price_lines(
-    load_dossier(EXAMPLES / "marche_restauration_collective.json"))
+def case_dossier(case: str) -> Dossier:
+    """An example tender, or the catering tender without lines (`restauration_sans_lignes`)."""
+    if case == "restauration_sans_lignes":
+        return without_price_lines(load_dossier(EXAMPLES / "marche_restauration_collective.json"))
+    return load_dossier(EXAMPLES / f"{case}.json")
+
+
+CASES = (*TENDERS, "restauration_sans_lignes")
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_each_price_schedule_matches_its_reviewed_description(tmp_path: Path,
                                                               case: str) -> None:
-    dossier = CASES[case]()
+    dossier = case_dossier(case)
     assert dossier.tender is not None
     written = write_price_schedules(dossier, tmp_path, dossier.tender.reference)
     described = {f"{item.path.stem}.txt": describe_workbook(item.path) for item in written}
