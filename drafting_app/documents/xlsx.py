@@ -7,18 +7,13 @@ The lines, units and estimated quantities come from the lot's price lines in the
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
+from drafting_app.documents.xlsx_package import Book, CellStyle, Formula, Sheet, column_letter
+from drafting_app.documents.xlsx_package import cell_text as cell_text
 from drafting_app.dossier.model import Dossier, Lot, PriceLine, Pricing
 from drafting_app.files.atomic import atomic_write_bytes
 
@@ -29,22 +24,37 @@ DECIMAL = "[$-40C]#,##0.0##"
 RATE = "[$-40C]0.0\\ %"
 LINE_HEIGHT = 15  # points per line of wrapped text
 BLANK_LINES = 10  # lines offered to fill in when the dossier gives none
+HEADER_FILL = "D9E2F3"
+INPUT_FILL = "FFF2CC"
 
-TITLE = Font(bold=True, size=14)
-BOLD = Font(bold=True)
-NOTE = Font(italic=True, size=9)
-HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-THIN = Side(style="thin", color="808080")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WRAP = Alignment(wrap_text=True, vertical="top")
-UNLOCKED = Protection(locked=False)
-TOP = Alignment(vertical="top")
+HEADING = CellStyle(wrap=True, vertical="top")  # a text too tall for its row runs down
+HEADING_BOLD = replace(HEADING, bold=True)
+TITLE = replace(HEADING_BOLD, size=14)
+LABEL = CellStyle(bold=True)
+INPUT = CellStyle(fill=INPUT_FILL, box=True, unlocked=True)
+HEADER = CellStyle(bold=True, fill=HEADER_FILL, box=True, wrap=True, vertical="center",
+                   horizontal="center")
+TEXT = CellStyle(box=True, wrap=True, vertical="top")
+NUMBER = CellStyle(box=True, vertical="top")
+AMOUNT = replace(NUMBER, number_format=MONEY)
+PRICE_INPUT = replace(AMOUNT, fill=INPUT_FILL, unlocked=True)
+TOTAL_LABEL = CellStyle(bold=True, horizontal="right")
+TOTAL = CellStyle(bold=True, box=True, number_format=MONEY)
+RATE_INPUT = replace(TOTAL, number_format=RATE, fill=INPUT_FILL, unlocked=True)
+NOTE = CellStyle(italic=True, size=9, wrap=True, vertical="top")
 
 SHEET_TITLES = {
     "BPU": "Bordereau des prix unitaires (BPU)",
     "DQE": "Détail quantitatif estimatif (DQE)",
     "DPGF": "Décomposition du prix global et forfaitaire (DPGF)",
+}
+#: the columns of each sheet: heading and width (in characters of the default font)
+COLUMNS = {
+    "BPU": (("N°", 8), ("Désignation", 60), ("Unité", 18), ("Prix unitaire HT (€)", 18)),
+    "DQE": (("N°", 8), ("Désignation", 54), ("Unité", 16), ("Quantité estimée", 14),
+            ("Prix unitaire HT (€)", 16), ("Montant HT (€)", 18)),
+    "DPGF": (("N°", 8), ("Désignation", 54), ("Unité", 16), ("Quantité", 12),
+             ("Prix unitaire HT (€)", 16), ("Montant HT (€)", 18)),
 }
 
 
@@ -60,11 +70,6 @@ class Line:
     label: str
     unit: str
     quantity: Decimal | None
-
-
-def cell_text(text: str) -> str:
-    """User text without the control characters a worksheet cannot hold."""
-    return str(ILLEGAL_CHARACTERS_RE.sub("", text))
 
 
 def schedule_stem(dossier: Dossier, lot: Lot | None, slug_reference: str) -> str:
@@ -90,50 +95,34 @@ def numbered(lines: Sequence[PriceLine]) -> list[Line]:
             for index, line in enumerate(lines, 1)]
 
 
-def price_schedule(dossier: Dossier, lot: Lot, lotted: bool) -> Workbook:
+def price_schedule(dossier: Dossier, lot: Lot, lotted: bool) -> Book:
     """The workbook bidders fill in for one lot."""
     tender = dossier.tender
     if tender is None:
         raise PriceScheduleError("Un cadre de prix n’existe que pour un marché public.")
-    workbook = Workbook()
-    first = True
+    book = Book(title=f"Cadre de prix – {tender.reference}"
+                + (f" – lot {lot.number}" if lotted else ""),
+                creator=dossier.buyer.name)
     lines = numbered(lot.price_lines)
     for kind in sheets_for(lot.pricing):
-        sheet = workbook.active if first else workbook.create_sheet()
-        assert sheet is not None
-        first = False
-        sheet.title = kind
-        top = _heading(sheet, dossier, lot, lotted, SHEET_TITLES[kind])
+        sheet = book.add_sheet(kind)
+        top = _heading(sheet, dossier, lot, lotted, kind)
         if kind == "BPU":
             _bpu(sheet, lines, top)
         elif kind == "DQE":
             _dqe(sheet, lines, top, framework=tender.is_framework)
         else:
             _dpgf(sheet, lines, top)
-        sheet.protection.sheet = True
-        sheet.protection.formatCells = False
-        sheet.protection.formatColumns = False
-        sheet.protection.formatRows = False
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.print_options.horizontalCentered = True
-        sheet.oddFooter.left.text = cell_text(f"{dossier.buyer.name} – {tender.reference}")
-        sheet.oddFooter.right.text = "Page &P / &N"
-    workbook.properties.title = f"Cadre de prix – {tender.reference}" + (
-        f" – lot {lot.number}" if lotted else "")
-    workbook.properties.creator = cell_text(dossier.buyer.name)
-    workbook.properties.language = "fr-FR"
-    return workbook
+        sheet.footer_left = f"{dossier.buyer.name} – {tender.reference}"
+        sheet.footer_right = "Page &P / &N"
+    return book
 
 
 def export_price_schedule(dossier: Dossier, lot: Lot, lotted: bool, out: Path) -> None:
     """Write one lot's schedule to `out`, atomically."""
-    stream = io.BytesIO()
-    price_schedule(dossier, lot, lotted).save(stream)
+    content = price_schedule(dossier, lot, lotted).to_bytes()
     try:
-        atomic_write_bytes(out, stream.getvalue())
+        atomic_write_bytes(out, content)
     except OSError as error:
         raise PriceScheduleError(
             f"Impossible d’écrire « {out} » : {error.strerror or error}.") from error
@@ -142,30 +131,40 @@ def export_price_schedule(dossier: Dossier, lot: Lot, lotted: bool, out: Path) -
 # --------------------------------------------------------------------------- sheets
 
 
-def _heading(sheet: Worksheet, dossier: Dossier, lot: Lot, lotted: bool, title: str) -> int:
+def _width(kind: str, first: int = 1, last: int | None = None) -> int:
+    """The width of columns `first` to `last` (1-based, inclusive) of a sheet, in characters."""
+    return sum(width for _, width in COLUMNS[kind][first - 1:last])
+
+
+def _text_row(sheet: Sheet, row: int, text: str, style: CellStyle, columns: int,
+              width: int) -> None:
+    """A text across `columns` merged columns, the row as tall as its wrapped lines."""
+    sheet.cell(row, 1, text, style)
+    sheet.merge(row, 1, row, columns)
+    factor = 11 / style.size if style.size else 1.0
+    lines = _lines(text, int(width * factor))
+    if lines > 1:
+        line_height = LINE_HEIGHT * (style.size or 11) / 11
+        sheet.heights[row] = round(line_height * lines + 3)
+
+
+def _heading(sheet: Sheet, dossier: Dossier, lot: Lot, lotted: bool, kind: str) -> int:
     """Buyer, title, object, reference and lot, the bidder's name; returns the next row."""
     tender = dossier.tender
     assert tender is not None
-    sheet["A1"] = cell_text(dossier.buyer.name)
-    sheet["A1"].font = BOLD
-    sheet["A2"] = title
-    sheet["A2"].font = TITLE
-    sheet["A3"] = cell_text(f"Objet : {tender.object}")
-    sheet["A4"] = cell_text(f"Référence de la consultation : {tender.reference}")
-    row = 5
+    columns = len(COLUMNS[kind])
+    width = _width(kind)
+    texts = [(dossier.buyer.name, HEADING_BOLD), (SHEET_TITLES[kind], TITLE),
+             (f"Objet : {tender.object}", HEADING),
+             (f"Référence de la consultation : {tender.reference}", HEADING)]
     if lotted:
-        sheet.cell(row, 1, cell_text(f"Lot n° {lot.number} : {lot.title}")).font = BOLD
-        row += 1
-    sheet.cell(row, 1, "Candidat (nom ou raison sociale) :").font = BOLD
-    candidate = sheet.cell(row, 3)
-    candidate.protection = UNLOCKED
-    candidate.fill = INPUT_FILL
-    candidate.border = BOX
-    sheet.merge_cells(start_row=row, start_column=3, end_row=row, end_column=5)
-    for line in range(1, row):
-        sheet.merge_cells(start_row=line, start_column=1, end_row=line, end_column=6)
-        sheet.cell(line, 1).alignment = Alignment(wrap_text=True, vertical="center")
-    sheet.row_dimensions[3].height = 30
+        texts.append((f"Lot n° {lot.number} : {lot.title}", HEADING_BOLD))
+    for row, (text, style) in enumerate(texts, 1):
+        _text_row(sheet, row, text, style, columns, width)
+    row = len(texts) + 1
+    sheet.cell(row, 1, "Candidat (nom ou raison sociale) :", LABEL)
+    sheet.cell(row, 3, None, INPUT)
+    sheet.merge(row, 3, row, columns)
     return row + 2
 
 
@@ -176,10 +175,10 @@ def quantity_format(quantity: Decimal | None) -> str:
     return DECIMAL
 
 
-def _fit_height(sheet: Worksheet, row: int, line: Line, width: int, unit_width: int) -> None:
+def _fit_height(sheet: Sheet, row: int, line: Line, kind: str) -> None:
     """A row tall enough for its wrapped label and unit (spreadsheets do not size them)."""
-    lines = max(_lines(line.label, width), _lines(line.unit, unit_width))
-    sheet.row_dimensions[row].height = LINE_HEIGHT * lines + 2
+    lines = max(_lines(line.label, _width(kind, 2, 2)), _lines(line.unit, _width(kind, 3, 3)))
+    sheet.heights[row] = LINE_HEIGHT * lines + 2
 
 
 def _lines(text: str, width: int) -> int:
@@ -187,144 +186,98 @@ def _lines(text: str, width: int) -> int:
     return max(1, -(-len(text) // per_line))
 
 
-def _header_row(sheet: Worksheet, row: int, titles: Sequence[str], widths: Sequence[int]) -> None:
-    for column, (text, width) in enumerate(zip(titles, widths, strict=True), 1):
-        cell = sheet.cell(row, column, text)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.border = BOX
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.row_dimensions[row].height = LINE_HEIGHT * 2 + 4
-    sheet.freeze_panes = sheet.cell(row + 1, 1)
+def _header_row(sheet: Sheet, row: int, kind: str) -> None:
+    for column, (text, width) in enumerate(COLUMNS[kind], 1):
+        sheet.cell(row, column, text, HEADER)
+        sheet.widths[column] = width
+    sheet.heights[row] = LINE_HEIGHT * 2 + 4
+    sheet.frozen_rows = row
+    sheet.print_title_row = row
 
 
-def _line_cells(sheet: Worksheet, row: int, line: Line, editable_text: bool) -> None:
+def _line_cells(sheet: Sheet, row: int, line: Line, editable_text: bool) -> None:
     """Number, label and unit of a line; blank lines stay editable for the buyer."""
-    for column, value in enumerate(map(cell_text, (line.number, line.label, line.unit)), 1):
-        cell = sheet.cell(row, column, value)
-        cell.border = BOX
-        cell.alignment = WRAP
-        if editable_text and column > 1:
-            cell.protection = UNLOCKED
+    sheet.cell(row, 1, line.number, TEXT)
+    style = replace(TEXT, unlocked=True) if editable_text else TEXT
+    sheet.cell(row, 2, line.label, style)
+    sheet.cell(row, 3, line.unit, style)
 
 
-def _price_input(cell_row: int, sheet: Worksheet, column: int) -> None:
-    cell = sheet.cell(cell_row, column)
-    cell.number_format = MONEY
-    cell.protection = UNLOCKED
-    cell.fill = INPUT_FILL
-    cell.border = BOX
-    cell.alignment = TOP
+def _note(sheet: Sheet, row: int, text: str, kind: str, columns: int) -> None:
+    _text_row(sheet, row, text, NOTE, columns, _width(kind, 1, columns))
 
 
-def _bpu(sheet: Worksheet, lines: Sequence[Line], top: int) -> None:
-    _header_row(sheet, top, ("N°", "Désignation", "Unité", "Prix unitaire HT (€)"),
-                (8, 60, 18, 18))
+def _bpu(sheet: Sheet, lines: Sequence[Line], top: int) -> None:
+    _header_row(sheet, top, "BPU")
     blank = not any(line.label for line in lines)
     for offset, line in enumerate(lines, 1):
         row = top + offset
         _line_cells(sheet, row, line, blank)
-        _fit_height(sheet, row, line, 60, 18)
-        _price_input(row, sheet, 4)
-    note = top + len(lines) + 2
-    sheet.cell(note, 1, "Le candidat complète les cellules jaunes. Les prix unitaires sont "
-               "exprimés hors taxes ; ils ont valeur contractuelle.").font = NOTE
-    sheet.merge_cells(start_row=note, start_column=1, end_row=note, end_column=4)
+        _fit_height(sheet, row, line, "BPU")
+        sheet.cell(row, 4, None, PRICE_INPUT)
+    _note(sheet, top + len(lines) + 2, "Le candidat complète les cellules jaunes. Les prix "
+          "unitaires sont exprimés hors taxes ; ils ont valeur contractuelle.", "BPU", 4)
 
 
-def _dqe(sheet: Worksheet, lines: Sequence[Line], top: int, *, framework: bool) -> None:
-    _header_row(sheet, top, ("N°", "Désignation", "Unité", "Quantité estimée",
-                             "Prix unitaire HT (€)", "Montant HT (€)"),
-                (8, 54, 16, 14, 16, 18))
+def _dqe(sheet: Sheet, lines: Sequence[Line], top: int, *, framework: bool) -> None:
+    _header_row(sheet, top, "DQE")
     first = top + 1
     for offset, line in enumerate(lines, 1):
         row = top + offset
         for column in (1, 2, 3):  # same number, label and unit as the BPU, never typed twice
-            cell = sheet.cell(row, column, f"=IF(BPU!{get_column_letter(column)}{row}=\"\",\"\","
-                                           f"BPU!{get_column_letter(column)}{row})")
-            cell.border = BOX
-            cell.alignment = WRAP
-        _fit_height(sheet, row, line, 54, 16)
+            source = f"BPU!{column_letter(column)}{row}"
+            sheet.cell(row, column, Formula(f'IF({source}="","",{source})'), TEXT)
+        _fit_height(sheet, row, line, "DQE")
         _quantity_cell(sheet, row, line)
-        price = sheet.cell(row, 5, f"=BPU!D{row}")
-        price.number_format = MONEY
-        price.border = BOX
-        price.alignment = TOP
-        amount = sheet.cell(row, 6, f"=D{row}*E{row}")
-        amount.number_format = MONEY
-        amount.border = BOX
-        amount.alignment = TOP
+        sheet.cell(row, 5, Formula(f"BPU!D{row}"), AMOUNT)
+        sheet.cell(row, 6, Formula(f"D{row}*E{row}"), AMOUNT)
     last = top + len(lines)
-    _totals(sheet, last + 1, f"SUM(F{first}:F{last})", value_column=6, total_label="Total HT")
-    note = last + 5
-    sheet.cell(note, 1, (
+    _totals(sheet, last + 1, f"SUM(F{first}:F{last})", total_label="Total HT")
+    _note(sheet, last + 6, (
         "Les quantités sont estimatives : elles servent à comparer les offres et n’engagent "
         "pas l’acheteur" + (", qui ne s’engage que sur le minimum de l’accord-cadre lorsqu’il "
                             "en est fixé un." if framework else ".")
-        + " Les prix viennent de la feuille BPU ; seul le taux de TVA se saisit ici.")).font = NOTE
-    sheet.merge_cells(start_row=note, start_column=1, end_row=note, end_column=6)
-    sheet.row_dimensions[note].height = 30
-    sheet.cell(note, 1).alignment = WRAP
+        + " Les prix viennent de la feuille BPU ; seul le taux de TVA se saisit ici."),
+        "DQE", 6)
 
 
-def _quantity_cell(sheet: Worksheet, row: int, line: Line) -> None:
+def _quantity_cell(sheet: Sheet, row: int, line: Line) -> None:
     """Column D: the line's quantity, or a cell the bidder fills when the dossier has none."""
-    quantity = sheet.cell(row, 4, line.quantity)
-    quantity.number_format = quantity_format(line.quantity)
-    quantity.border = BOX
-    quantity.alignment = TOP
-    if line.quantity is None:
-        quantity.protection = UNLOCKED
+    style = replace(NUMBER, number_format=quantity_format(line.quantity),
+                    unlocked=line.quantity is None)
+    sheet.cell(row, 4, line.quantity, style)
 
 
-def _dpgf(sheet: Worksheet, lines: Sequence[Line], top: int) -> None:
-    _header_row(sheet, top, ("N°", "Désignation", "Unité", "Quantité", "Prix unitaire HT (€)",
-                             "Montant HT (€)"), (8, 54, 16, 12, 16, 18))
+def _dpgf(sheet: Sheet, lines: Sequence[Line], top: int) -> None:
+    _header_row(sheet, top, "DPGF")
     first = top + 1
     blank = not any(line.label for line in lines)
     for offset, line in enumerate(lines, 1):
         row = top + offset
         _line_cells(sheet, row, line, blank)
-        _fit_height(sheet, row, line, 54, 16)
+        _fit_height(sheet, row, line, "DPGF")
         _quantity_cell(sheet, row, line)
-        _price_input(row, sheet, 5)
-        amount = sheet.cell(row, 6, f"=D{row}*E{row}")
-        amount.number_format = MONEY
-        amount.border = BOX
-        amount.alignment = TOP
+        sheet.cell(row, 5, None, PRICE_INPUT)
+        sheet.cell(row, 6, Formula(f"D{row}*E{row}"), AMOUNT)
     last = top + len(lines)
-    _totals(sheet, last + 1, f"SUM(F{first}:F{last})", value_column=6,
-            total_label="Prix global et forfaitaire HT")
-    note = last + 5
-    sheet.cell(note, 1, "Le candidat complète les cellules jaunes. Les quantités sont données "
-               "à titre indicatif : le prix global et forfaitaire est ferme.").font = NOTE
-    sheet.merge_cells(start_row=note, start_column=1, end_row=note, end_column=6)
+    _totals(sheet, last + 1, f"SUM(F{first}:F{last})", total_label="Prix global et forfaitaire HT")
+    _note(sheet, last + 6, "Le candidat complète les cellules jaunes. Les quantités sont données "
+          "à titre indicatif : le prix global et forfaitaire est ferme.", "DPGF", 6)
 
 
-def _totals(sheet: Worksheet, row: int, total: str, *, value_column: int,
-            total_label: str) -> None:
-    """Total HT, VAT rate (the bidder's), VAT and total TTC, all but the rate locked."""
-    value = get_column_letter(value_column)
+def _totals(sheet: Sheet, row: int, total: str, *, total_label: str) -> None:
+    """Total HT, VAT rate (the bidder's), VAT and total TTC in column F, all but the rate
+    locked."""
     rows = (
-        (total_label, f"={total}", MONEY),
-        ("Taux de TVA", None, RATE),
-        ("Montant de la TVA", f"={value}{row}*{value}{row + 1}", MONEY),
-        ("Total TTC", f"={value}{row}+{value}{row + 2}", MONEY),
+        (total_label, Formula(total), TOTAL),
+        ("Taux de TVA", None, RATE_INPUT),
+        ("Montant de la TVA", Formula(f"F{row}*F{row + 1}"), TOTAL),
+        ("Total TTC", Formula(f"F{row}+F{row + 2}"), TOTAL),
     )
-    for offset, (label, formula, number_format) in enumerate(rows):
-        label_cell = sheet.cell(row + offset, 2, label)
-        label_cell.font = BOLD
-        label_cell.alignment = Alignment(horizontal="right")
-        sheet.merge_cells(start_row=row + offset, start_column=2, end_row=row + offset,
-                          end_column=value_column - 1)
-        cell = sheet.cell(row + offset, value_column, formula)
-        cell.number_format = number_format
-        cell.border = BOX
-        cell.font = BOLD
-        if formula is None:
-            cell.protection = UNLOCKED
-            cell.fill = INPUT_FILL
+    for offset, (label, value, style) in enumerate(rows):
+        sheet.cell(row + offset, 2, label, TOTAL_LABEL)
+        sheet.merge(row + offset, 2, row + offset, 5)
+        sheet.cell(row + offset, 6, value, style)
 
 
 @dataclass(frozen=True)

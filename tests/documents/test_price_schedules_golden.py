@@ -81,7 +81,8 @@ def describe_sheet(sheet: Worksheet) -> list[str]:
              + "".join(f" ; {name} permis" for name in ("formatCells", "formatColumns",
                                                         "formatRows")
                        if getattr(protection, name) is False),
-             f"page : {sheet.page_setup.orientation} ; largeur {sheet.page_setup.fitToWidth} "
+             f"page : {sheet.page_setup.orientation} ; papier {sheet.page_setup.paperSize} ; "
+             f"largeur {sheet.page_setup.fitToWidth} "
              f"page(s), hauteur {sheet.page_setup.fitToHeight} ; ajustée "
              f"{bool(sheet.sheet_properties.pageSetUpPr.fitToPage)} ; centrée "
              f"{bool(sheet.print_options.horizontalCentered)}",
