@@ -3,7 +3,7 @@
 Each run starts a fresh Python process on the offscreen platform, through the real entry point
 (`clausier` without arguments, i.e. `drafting_app.entry.main([])`) and through the UI's own
 `run()`, and reports when the window was shown and when the clause library and the heavy
-modules (python-docx, num2words) were ready behind it.
+modules of the Word writer (python-docx, lxml) were ready behind it.
 
     .venv/bin/python bench/bench_startup.py [--runs 7]
 """
@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = r"""
 import json, sys, time
+HEAVY = ("docx", "lxml", "drafting_app.documents.docx")
 from pathlib import Path
 import drafting_app.ui.user_data as files
 files.default_data_dir = lambda: Path(sys.argv[1])  # keep the user's own folder untouched
@@ -43,7 +44,7 @@ def shown(window):
             QTimer.singleShot(5, poll)
             return
         marks["ready"] = time.time()
-        marks["heavy_loaded"] = all(m in sys.modules for m in ("docx", "num2words"))
+        marks["heavy_loaded"] = all(m in sys.modules for m in HEAVY)
         window.autosave.close()
         QApplication.quit()
 
@@ -69,7 +70,7 @@ def one_run(entry: str) -> dict[str, float]:
                                 text=True, cwd=ROOT, env=env, timeout=120, check=True)
     marks = json.loads(result.stdout.strip().splitlines()[-1])
     if not marks.get("heavy_loaded"):
-        raise SystemExit("python-docx et num2words n’ont pas été chargés après l’affichage")
+        raise SystemExit("python-docx et lxml n’ont pas été chargés après l’affichage")
     return {"shown": marks["shown"] - start, "ready": marks["ready"] - start}
 
 

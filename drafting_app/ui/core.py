@@ -79,7 +79,10 @@ def library_stamp(roots: Iterable[Path | None]) -> frozenset[tuple[str, int]]:
 
 
 def warm_up() -> None:
-    """Import the heavy modules (python-docx, num2words) before the user needs them."""
-    import num2words  # noqa: F401
+    """Import the Word writer (python-docx, lxml) before the first generation needs it.
 
+    Numbers in words need nothing more: French is written by `wording.french_numbers`.
+    openpyxl (the price schedules) is left to the dossier editor, which imports it when it
+    opens: importing it here (about 200 ms) would keep the start buttons disabled longer.
+    """
     import drafting_app.documents.docx  # noqa: F401

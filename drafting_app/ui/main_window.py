@@ -1,7 +1,7 @@
 """The main window: start screen, dossier editor or clause library; files, autosave, menus.
 
 It imports only Qt and light modules: the core (pydantic, Jinja, the library) loads on the
-worker once the window is shown, and python-docx and num2words right after.
+worker once the window is shown, and the Word writer (python-docx, lxml) right after.
 """
 
 from __future__ import annotations

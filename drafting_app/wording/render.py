@@ -29,6 +29,7 @@ from drafting_app.documents.facts import Facts, resolve_facts
 from drafting_app.dossier.model import ChosenClause, Dossier, Lot
 from drafting_app.dossier.vocabulary import label_of
 from drafting_app.files.problems import Problem
+from drafting_app.wording.french_numbers import french_words
 from drafting_app.wording.library import Clause, Library, Skeleton
 from drafting_app.wording.markup import (
     MAX_HEADING_LEVEL,
@@ -125,12 +126,18 @@ class Formats:
         return str(format_date(day, "dd/MM/y", locale=self.locale))
 
     def words(self, value: Any) -> str:
-        """A whole number in words: `huit cent trente-trois`."""
-        from num2words import num2words  # heavy import: only when a document asks for it
+        """A whole number in words: `huit cent trente-trois`.
 
+        French is written here (`french_words`, num2words' spelling without its import cost);
+        another locale asks num2words itself.
+        """
         number = as_decimal(value)
         if abs(number) > VALUE_LIMIT:
             raise ValueError("nombre trop grand pour être écrit en lettres")
+        if self.locale.startswith("fr"):
+            return french_words(int(number))
+        from num2words import num2words  # heavy import: only for a locale other than French
+
         return str(num2words(int(number), lang=self.locale.split("_")[0]))
 
     def amount_in_words(self, value: Any) -> str:

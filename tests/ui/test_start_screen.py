@@ -77,13 +77,26 @@ def test_the_window_shows_before_the_library_loads(
 
 
 def test_heavy_modules_load_after_the_window() -> None:
-    """Importing the window pulls in neither the core nor python-docx nor num2words."""
+    """Importing the window pulls in neither the core nor python-docx, lxml, openpyxl or
+    num2words."""
     code = ("import sys; import drafting_app.ui.app; "
-            "print(sorted(m for m in ('docx', 'num2words', 'pydantic', 'jinja2') "
-            "if m in sys.modules))")
+            "print(sorted(m for m in ('docx', 'lxml', 'openpyxl', 'num2words', 'pydantic', "
+            "'jinja2') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=REPO, check=True, timeout=60)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_worker_preloads_the_word_writer_and_not_num2words(tmp_path: Path) -> None:
+    """What the worker loads behind the window: the core, then python-docx and lxml; neither
+    num2words (French numbers in words are written without it) nor openpyxl (the editor's)."""
+    code = ("import sys; from pathlib import Path; import drafting_app.ui.main_window as w; "
+            "w._start(None, Path(sys.argv[1]), lambda *a: None); "
+            "print(sorted(m for m in ('docx', 'lxml', 'openpyxl', 'num2words') "
+            "if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
+                            text=True, cwd=REPO, check=True, timeout=120)
+    assert result.stdout.strip() == "['docx', 'lxml']"
 
 
 def test_recent_dossiers_on_the_start_screen(
