@@ -149,7 +149,7 @@ class Formats:
         euros = int(amount)
         cents = int((amount - euros) * 100)
         text = self.words(euros)
-        if euros and re.search(r"(millions?|milliards?)$", text):
+        if euros and re.search(r"(millions?|milliards?|billions?|billiards?)$", text):
             text += " d’euros"
         else:
             text += " euro" if euros in (0, 1) else " euros"

@@ -124,6 +124,9 @@ def test_a_number_beyond_the_scales_is_refused() -> None:
     ("200000000", "deux cents millions d’euros"),
     ("2000000000", "deux milliards d’euros"),
     ("71.81", "soixante et onze euros et quatre-vingt-un centimes"),
+    ("3000000000000", "trois billions d’euros"),  # « de » before every scale noun
+    ("1000000000000000", "un billiard d’euros"),
+    ("1000000000001", "un billion un euros"),
 ])
 def test_amounts_in_words_are_unchanged(amount: str, words: str) -> None:
     assert Formats().amount_in_words(Decimal(amount)) == words
