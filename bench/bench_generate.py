@@ -3,7 +3,8 @@ beside a python-docx baseline built in the same run.
 
     .venv/bin/python bench/bench_generate.py [--runs 9] [--no-pages]
 
-- in process: `generate()` of examples/marche_restauration_collective.json (10 pieces), median
+- in process: `generate()` of examples/marche_restauration_collective.json (10 Word pieces
+  and 4 price schedules), median
   of --runs after one warm-up; baseline: python-docx's own API writing the same blocks (one
   add_paragraph(text, style) per paragraph, add_table and cell text per table);
 - per page: pages counted by LibreOffice (soffice) in both outputs, unless --no-pages;
