@@ -81,8 +81,7 @@ def library_stamp(roots: Iterable[Path | None]) -> frozenset[tuple[str, int]]:
 def warm_up() -> None:
     """Import the Word writer (python-docx, lxml) before the first generation needs it.
 
-    Numbers in words need nothing more: French is written by `wording.french_numbers`.
-    openpyxl (the price schedules) is left to the dossier editor, which imports it when it
-    opens: importing it here (about 200 ms) would keep the start buttons disabled longer.
+    Nothing else is heavy: French numbers in words are written by `wording.french_numbers`,
+    the price schedules by `documents.xlsx_package` (openpyxl serves only the SPASER report).
     """
     import drafting_app.documents.docx  # noqa: F401

@@ -89,7 +89,8 @@ def test_heavy_modules_load_after_the_window() -> None:
 
 def test_the_worker_preloads_the_word_writer_and_not_num2words(tmp_path: Path) -> None:
     """What the worker loads behind the window: the core, then python-docx and lxml; neither
-    num2words (French numbers in words are written without it) nor openpyxl (the editor's)."""
+    num2words (French numbers in words are written without it) nor openpyxl (the SPASER
+    report's only)."""
     code = ("import sys; from pathlib import Path; import drafting_app.ui.main_window as w; "
             "w._start(None, Path(sys.argv[1]), lambda *a: None); "
             "print(sorted(m for m in ('docx', 'lxml', 'openpyxl', 'num2words') "
