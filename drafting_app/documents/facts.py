@@ -8,7 +8,6 @@ longer disagree because one read a dossier field and the other a clause value.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -366,8 +365,8 @@ def resolve_facts(
         if str(chosen_turnover.get("exigence", "")).startswith("chiffre"):
             turnover_multiple = _decimal(chosen_turnover.get("multiple"))
 
-    advance = dataclasses.replace(_advance(tender, by_id, values), threshold=(
-        None if seuil is None else seuil(ADVANCE_THRESHOLD_ID)))
+    advance = _advance(tender, by_id, values,
+                       None if seuil is None else seuil(ADVANCE_THRESHOLD_ID))
 
     # insertion actions, and the lots each covers
     hours: dict[int, int] = {}
@@ -441,18 +440,18 @@ def resolve_facts(
 
 
 def _advance(
-    tender: Tender, by_id: Mapping[str, ChosenClause], values: Mapping[str, Mapping[str, Any]]
+    tender: Tender, by_id: Mapping[str, ChosenClause], values: Mapping[str, Mapping[str, Any]],
+    threshold: Decimal | None,
 ) -> Advance:
     if ADVANCE_CLAUSE in by_id:
         chosen = values[ADVANCE_CLAUSE]
         rate = _decimal(chosen.get("taux_avance"))
         sme = _decimal(chosen.get("taux_avance_pme"))
-        return Advance(rate, sme if sme is not None and rate is not None and sme > rate else None,
-                       bool(chosen.get("avance_sans_seuil")))
-    rate = tender.advance_rate
-    sme = tender.advance_rate_sme
+        without_threshold = bool(chosen.get("avance_sans_seuil"))
+    else:
+        rate, sme, without_threshold = tender.advance_rate, tender.advance_rate_sme, False
     return Advance(rate, sme if sme is not None and rate is not None and sme > rate else None,
-                   False)
+                   without_threshold, threshold)
 
 
 def _criteria(

@@ -13,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from drafting_app.documents.xlsx_package import Book, CellStyle, Formula, Sheet, column_letter
-from drafting_app.documents.xlsx_package import cell_text as cell_text
 from drafting_app.dossier.model import Dossier, Lot, PriceLine, Pricing
 from drafting_app.files.atomic import atomic_write_bytes
 

@@ -20,7 +20,7 @@ _FORMATS = {Unit.MONEY: MONEY_FORMAT, Unit.SHARE: SHARE_FORMAT, Unit.HOURS: NUMB
 
 def _append(sheet: Any, values: list[Any]) -> None:
     """A row; user text loses the control characters a worksheet cannot hold."""
-    from drafting_app.documents.xlsx import cell_text
+    from drafting_app.documents.xlsx_package import cell_text
 
     sheet.append([cell_text(value) if isinstance(value, str) else value for value in values])
 
