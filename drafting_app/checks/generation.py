@@ -39,19 +39,19 @@ def check_generation(dossier: Dossier, library: Library,
     A clause that is unknown or has a wrong value is reported by `check_chosen_clauses`
     (CLAUSE_INCONNUE, VALEUR_CLAUSE) and is not rendered here.
     """
-    failed_folders: set[Path] = set()
+    failed: set[str] = set()  # the clauses already reported, here or by check_chosen_clauses
     for index, chosen in enumerate(dossier.clauses):
         clause = library.clause(chosen.id)
         if clause is None:
             continue
         raw = with_dossier_defaults(clause.meta.variables, chosen.values, dossier)
         if coerce_values(clause.meta.variables, raw)[1]:
-            failed_folders.add(clause.folder)
+            failed.add(clause.id)
             continue
         try:
             renderer.clause_markup(clause, dossier, chosen, [])
         except RenderError as exc:
-            failed_folders.add(clause.folder)
+            failed.add(clause.id)
             for problem in exc.problems[:3]:
                 yield Finding(
                     CLAUSE_CANNOT_RENDER, Severity.ERROR,
@@ -69,7 +69,7 @@ def check_generation(dossier: Dossier, library: Library,
         try:
             renderer.render_document(skeleton, dossier, lot)
         except RenderError as exc:
-            if any(p.path.parent in failed_folders for p in exc.problems):
+            if exc.clause_id in failed:
                 continue  # the clause at fault is already reported
             title = french_typography(skeleton.meta.title)
             if lot is not None:

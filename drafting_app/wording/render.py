@@ -62,11 +62,13 @@ class MarkupText(str):
 
 
 class RenderError(Exception):
-    """A clause or a skeleton could not be rendered; carries every problem."""
+    """A clause or a skeleton could not be rendered; carries every problem, and the id of the
+    clause at fault when a clause failed (inside a piece too)."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], clause_id: str | None = None) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
+        self.clause_id = clause_id
 
 
 # --------------------------------------------------------------------------- French formatting
@@ -315,9 +317,13 @@ class Renderer:
         """A clause rendered to markup; its values go to `table`."""
         context, problems = self.clause_context(clause, dossier, chosen)
         if problems:
-            raise RenderError(problems)
+            raise RenderError(problems, clause.id)
         context[VALUES_KEY] = table
-        return self._run(clause, context)
+        try:
+            return self._run(clause, context)
+        except RenderError as exc:
+            exc.clause_id = exc.clause_id or clause.id
+            raise
 
     def render_clause(
         self, clause: Clause, dossier: Dossier, chosen: ChosenClause | None = None

@@ -10,6 +10,7 @@ import pytest
 from drafting_app.checks import Severity, load_legal_data, run_checks
 from drafting_app.cli.main import EXIT_FINDINGS, EXIT_OK, main
 from drafting_app.documents.generate import generate
+from drafting_app.dossier.model import Dossier
 from tests.robust_support import (
     HOSTILE,
     choosing,
@@ -99,3 +100,20 @@ def test_generate_with_legal_findings_writes_for_review(
     assert code == EXIT_OK  # written for review; `check` exits 1
     assert ".docx" in stdout and list(out.glob("*.docx"))
     assert "point(s) bloquant(s)" in err and "avant publication" in err
+
+
+def test_a_wrong_clause_value_is_reported_once_not_again_under_each_piece(
+        tmp_path: Path) -> None:
+    data = example_data()
+    clause = next(c for c in data["clauses"]
+                  if c["id"] == "condition-environnementale-dechets-verts")
+    clause["values"]["penalite_journaliere"] = "beaucoup"
+    root = library_copy(tmp_path)
+    renderer = renderer_for(root)
+    legal, _ = load_legal_data(root)
+    dossier = Dossier.model_validate(data)
+    codes = [f.code for f in run_checks(dossier, renderer.library, legal, renderer)]
+    assert codes.count("VALEUR_CLAUSE") == 1
+    # the CCAP and the CCTP hold the clause: they used to repeat its message twice each
+    assert "PIECE_IMPOSSIBLE_A_PRODUIRE" not in codes
+    assert "CLAUSE_IMPOSSIBLE_A_RENDRE" not in codes
