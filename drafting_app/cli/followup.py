@@ -39,8 +39,7 @@ def _open(session: Session, args: argparse.Namespace) -> tuple[Any, Any] | None:
         session.warn(f"Registre introuvable : {folder} n’est pas un dossier. Indiquez le dossier "
                      "qui contient vos dossiers Clausier (.json).")
         return None
-    library, library_problems, _renderer = session.load()  # through the user's cache
-    context, problems = load_context(session.library_dir, (library, library_problems))
+    context, problems = load_context(session.library_dir, session.load())  # the user's cache
     if problems:
         session.warn(f"La bibliothèque de clauses a {len(problems)} problème(s) ; lancez "
                      "« clausier library check » :")

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from drafting_app.checks import load_legal_data
 from drafting_app.cli.output import (
     EXIT_BAD_INPUT,
     EXIT_FINDINGS,
@@ -127,7 +126,7 @@ def cmd_library_check(session: Session, args: argparse.Namespace) -> int:
     session.cache_dir = None  # every file is checked again, whatever the cache says
     library, problems, renderer = session.load()
     samples, sample_problems = load_samples(library)
-    legal, legal_problems = load_legal_data(library.root)
+    legal, legal_problems = renderer.legal_data.with_problems()  # read once, for the samples too
     all_problems = problems + sample_problems + legal_problems + check_samples(renderer, samples)
     all_problems += _review_problems(library, legal)
     print_problems(session, all_problems)

@@ -32,7 +32,7 @@ from drafting_app.checks.legal_data import (
 from drafting_app.dossier.model import CriterionKind, Dossier
 from drafting_app.files.problems import Problem
 from drafting_app.wording.library import Library, load_library
-from drafting_app.wording.render import Formats, make_environment
+from drafting_app.wording.render import Formats, Renderer, make_environment
 
 SOCIAL_CLAUSE = "Clause sociale"
 SOCIAL_CRITERION = "Critère social"
@@ -93,12 +93,17 @@ def build_context(library: Library, legal: LegalData,
 
 
 def load_context(
-    library_dir: Path, loaded: tuple[Library, list[Problem]] | None = None
+    library_dir: Path, loaded: tuple[Library, list[Problem], Renderer] | None = None
 ) -> tuple[Context, list[Problem]]:
-    """Load the library (unless `loaded` already holds it, with its problems) and its legal
-    data; problems are those of the files read."""
-    library, problems = loaded or load_library(library_dir, make_environment(Formats()))
-    legal, legal_problems = load_legal_data(library_dir)
+    """Load the library and its legal data, unless `loaded` already holds the library, its
+    problems and its renderer (whose legal data is then read once, shared with the pieces);
+    problems are those of the files read."""
+    if loaded is None:
+        library, problems = load_library(library_dir, make_environment(Formats()))
+        legal, legal_problems = load_legal_data(library_dir)
+    else:
+        library, problems, renderer = loaded
+        legal, legal_problems = renderer.legal_data.with_problems()
     insertion, insertion_problems = load_insertion_data(library_dir)
     return (build_context(library, legal, insertion),
             [*problems, *legal_problems, *insertion_problems])

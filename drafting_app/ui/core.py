@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from drafting_app.checks import LegalData, load_legal_data
+from drafting_app.checks import LegalData
 from drafting_app.files.problems import Problem
 from drafting_app.paths import default_layout, shipped_library
 from drafting_app.wording.cache import LibraryCache, default_cache_dir
@@ -51,11 +51,12 @@ def load_core(library_dir: Path | None = None, layout_path: Path | None = None,
         layered = load_layers(env, layers)
         library, problems = layered.library, list(layered.problems)
     search_index(library)  # built here, off the GUI thread, not on the first keystroke
-    legal, legal_problems = load_legal_data(library.root)
+    renderer = Renderer(library, env)
+    legal, legal_problems = renderer.legal_data.with_problems()  # read once, for the pieces too
     samples, sample_problems = load_samples(library)
     return Core(
         library=library,
-        renderer=Renderer(library, env),
+        renderer=renderer,
         problems=tuple(problems) + tuple(sample_problems),
         legal=legal,
         legal_problems=tuple(legal_problems),
