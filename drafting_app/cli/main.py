@@ -108,6 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 UNEXPECTED = "Erreur inattendue de Clausier"
 
 
+#: what an `--out` names when it is a file (a report, a data export), not a folder of pieces
+OUTPUT_FILES = frozenset({".docx", ".xlsx", ".json", ".csv", ".html", ".txt", ".md"})
+
+
 def _clean_after_crash(session: Session, namespace: Any) -> None:
     """Remove what programs killed mid-save left in the folders this command works on."""
     from drafting_app.review.shared import clean_after_crash
@@ -119,7 +123,7 @@ def _clean_after_crash(session: Session, namespace: Any) -> None:
     folders = []
     out = getattr(namespace, "out", None)
     if isinstance(out, Path):
-        folders.append(out.parent if out.suffix.lower() == ".docx" else out)
+        folders.append(out.parent if out.suffix.lower() in OUTPUT_FILES else out)
     dossier = getattr(namespace, "dossier", None)
     if isinstance(dossier, Path):
         folders.append(dossier.parent)

@@ -64,9 +64,21 @@ def _start(library_dir: Path | None, data_dir: Path, _report: Report) -> Started
     from drafting_app.ui.settings import load_settings
 
     settings, problem = load_settings(data_dir)
+    _clean_after_crash(library_dir, settings, data_dir)
     core = _load_core(library_dir, settings, _report)
     warm_up()
     return Started(core, settings, problem)
+
+
+def _clean_after_crash(library_dir: Path | None, settings: Settings, data_dir: Path) -> None:
+    """Remove what programs killed mid-save left in the libraries and the data folder (on the
+    worker: a large library on a shared folder takes a while to walk)."""
+    from drafting_app.paths import shipped_library
+    from drafting_app.review.shared import clean_after_crash
+
+    clean_after_crash([library_dir or shipped_library(), *(
+        root for root in (settings.organisation_dir, settings.user_dir) if root is not None),
+        data_dir])
 
 
 def _load_core(library_dir: Path | None, settings: Settings, _report: Report) -> Core:
@@ -255,6 +267,7 @@ class MainWindow(QMainWindow):
         from drafting_app.ui.core import load_core
 
         settings = self.settings
+        _clean_after_crash(self.library_dir, settings, self.data_dir)
         self.core_ready(load_core(self.library_dir, organisation_dir=settings.organisation_dir,
                                   user_dir=settings.user_dir))
 
@@ -262,10 +275,6 @@ class MainWindow(QMainWindow):
         """The library is loaded: enable everything, then offer to recover a crashed session."""
         _ = self._
         self.core = core
-        from drafting_app.review.shared import clean_after_crash  # leftovers of killed saves
-
-        clean_after_crash([*(r for r in self._roots() if r is not None),
-                           self.autosave.folder.parent])
         self.library_stamp = self._stamp()
         if self.settings_problem:
             QTimer.singleShot(0, lambda: self.statusBar().showMessage(
