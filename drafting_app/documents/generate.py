@@ -15,7 +15,6 @@ import io
 import json
 import os
 import re
-import secrets
 import shutil
 import unicodedata
 from collections.abc import Callable, Collection, Mapping
@@ -30,7 +29,7 @@ from drafting_app.documents.docx import Layout, export_docx, load_layout
 from drafting_app.documents.pagination import finish_documents
 from drafting_app.documents.xlsx import write_price_schedules
 from drafting_app.dossier.model import Dossier, Lot
-from drafting_app.files.atomic import atomic_write_bytes, sync_folder
+from drafting_app.files.atomic import atomic_write_bytes, sync_folder, temporary_name
 from drafting_app.files.reading import FileRefused, read_limited_bytes
 from drafting_app.wording.library import Skeleton
 from drafting_app.wording.render import Renderer
@@ -124,7 +123,7 @@ def generate(
     planned = [(skeleton, lot) for skeleton, lot in renderer.documents(dossier)
                if pieces is None or skeleton.id in pieces]
     out_dir.mkdir(parents=True, exist_ok=True)
-    staging = out_dir / f".documents.{secrets.token_hex(4)}.tmp"
+    staging = temporary_name(out_dir / "documents")  # cleaned after a crash like any other
     staging.mkdir()
     try:
         layouts: dict[str, Layout] = {}

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import shutil
 import stat
 import time
@@ -21,12 +20,12 @@ TEMP_SUFFIX = ".tmp"
 #: a temporary file older than this was left by a program that stopped mid-save
 ORPHAN_AGE_SECONDS = 5 * 60.0
 #: the temporary names this module (and earlier versions, through `tempfile`) gives
-_TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+_TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX) + "$")
 
 
 def temporary_name(path: Path) -> Path:
     """A fresh temporary name beside `path` (hidden, recognisable by `clean_orphans`)."""
-    return path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    return path.with_name(f".{path.name}.{os.urandom(4).hex()}{TEMP_SUFFIX}")
 
 
 def _create_beside(path: Path) -> tuple[int, Path]:
