@@ -130,8 +130,7 @@ def _french_toml_error(message: str) -> str:
     return "corrigez la syntaxe à cet endroit"
 
 
-def read_text(path: Path, problems: list[Problem],
-              limit: int = MAX_LIBRARY_FILE_BYTES) -> str | None:
+def read_text(path: Path, problems: list[Problem]) -> str | None:
     """A UTF-8 text file of the library; a missing, unreadable, special or oversized file, or
     one in a folder that is a symbolic link (a clause folder pointing elsewhere), becomes a
     problem."""
@@ -141,7 +140,7 @@ def read_text(path: Path, problems: list[Problem],
                                 "copie du dossier lui-même"))
         return None
     try:
-        return read_limited_text(path, limit)
+        return read_limited_text(path, MAX_LIBRARY_FILE_BYTES)
     except FileRefused as exc:
         problems.append(Problem(path, None, "fichier manquant" if exc.missing else exc.reason))
     return None

@@ -12,7 +12,6 @@ file of the clause or skeleton being rendered.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import functools
 import re
 import threading
@@ -71,13 +70,14 @@ class _Run:
     operations: int = 0
     output: int = 0
     depth: int = 0
-    nesting: int = 0
     fired: float = 0.0
     stops: int = 0
 
 
 def _raise_in_thread(thread_id: int, exception: type[BaseException] | None) -> None:
     """Ask CPython to raise `exception` in another thread (None: cancel a pending one)."""
+    import ctypes  # only when a rendering runs over its time: not on every start
+
     set_async = ctypes.pythonapi.PyThreadState_SetAsyncExc
     set_async(ctypes.c_ulong(thread_id),
               ctypes.py_object(exception) if exception is not None else ctypes.c_void_p(0))
@@ -190,11 +190,7 @@ class LimitedEnvironment(SandboxedEnvironment):
         """Count and time a rendering (a rendering inside another counts in the outer one)."""
         run: _Run | None = getattr(self._local, "run", None)
         if run is not None:
-            run.nesting += 1
-            try:
-                yield
-            finally:
-                run.nesting -= 1
+            yield
             return
         run = _Run(deadline=time.monotonic() + self.time_budget)
         self._local.run = run

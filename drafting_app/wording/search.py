@@ -154,10 +154,6 @@ class SearchIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def forget(self) -> None:
-        """Forget what earlier queries left behind: nothing, each query is answered from the
-        index alone (the benchmark calls this to time every keystroke afresh)."""
-
     def search(self, query: str) -> list[str]:
         """The ids of the clauses holding every word of `query`, best first."""
         words = fold(query).split()
