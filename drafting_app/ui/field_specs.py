@@ -1000,18 +1000,16 @@ def _blank(value: Any) -> bool:
         isinstance(value, str) and not value.strip())
 
 
-def drop_blank_award(draft: dict[str, Any]) -> bool:
+def drop_blank_award(draft: dict[str, Any]) -> None:
     """An award section with nothing typed in it is no award at all: it becomes None.
 
     The section stays optional until the contract is notified: fields emptied again, or a
     choice put back to « non renseigné », must not leave an `award` the model would refuse.
-    A row added to one of its tables counts as started. True when the draft was changed.
+    A row added to one of its tables counts as started.
     """
     award = draft.get(AWARD)
     if isinstance(award, dict) and all(_blank(value) for value in award.values()):
         draft[AWARD] = None
-        return True
-    return False
 
 
 @dataclass

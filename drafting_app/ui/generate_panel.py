@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from drafting_app.documents.generate import PRICE_SCHEDULE, Generated
+from drafting_app.documents.generate import PRICE_SCHEDULE, Generated, file_stem, slug
 from drafting_app.documents.pagination import find_soffice
+from drafting_app.documents.xlsx import planned_price_schedules
 from drafting_app.dossier.model import Dossier, DossierKind, Lot
 from drafting_app.ui.core import Core
 from drafting_app.ui.i18n import Tr
@@ -258,9 +259,9 @@ class GeneratePanel(QWidget):
             for skeleton, lot in planned:
                 title, lots = counts.get(skeleton.id, (french_typography(skeleton.meta.title), 0))
                 counts[skeleton.id] = (title, lots + (lot is not None))
-            tender = dossier.tender
-            if counts and tender is not None and tender.lots:
-                many = len(tender.lots) if len(tender.lots) > 1 else 0
+            schedules = len(planned_price_schedules(dossier, ""))  # one per lot, or one
+            if counts and schedules:
+                many = schedules if schedules > 1 else 0
                 counts[PRICE_SCHEDULE] = (_("Cadre de prix (tableur : BPU, DQE ou DPGF)"), many)
             if counts:
                 self._fill_pieces([(piece, title, lots)
@@ -283,9 +284,6 @@ class GeneratePanel(QWidget):
     def expected_files(self) -> list[tuple[str, Path]]:
         """(title, path) of the files this dossier's generation writes in the folder: the Word
         pieces, then the price schedules."""
-        from drafting_app.documents.generate import file_stem, slug
-        from drafting_app.documents.xlsx import planned_price_schedules
-
         folder = self.folder.text().strip()
         if self.dossier is None or not folder:
             return []

@@ -395,14 +395,20 @@ class ChoiceEditor(Editor):
         super().__init__(parent)
         self.combo = QuietComboBox()
         self.values: list[Any] = []
+        self._populate(options, empty)
+        self._set_inner(self.combo)
+        self.combo.currentIndexChanged.connect(self._changed)
+
+    def _populate(self, options: Sequence[tuple[str, Any]], empty: str | None) -> None:
+        """The combo's entries, and the value behind each, afresh."""
+        self.combo.clear()
+        self.values = []
         if empty is not None:
             self.combo.addItem(empty)
             self.values.append(None)
         for label, value in options:
             self.combo.addItem(label)
             self.values.append(value)
-        self._set_inner(self.combo)
-        self.combo.currentIndexChanged.connect(self._changed)
 
     def value(self) -> Any:
         index = self.combo.currentIndex()
@@ -447,14 +453,7 @@ class DynamicChoiceEditor(ChoiceEditor):
             return
         self.offered = (options, empty)
         self.combo.blockSignals(True)
-        self.combo.clear()
-        self.values = []
-        if empty is not None:
-            self.combo.addItem(empty)
-            self.values.append(None)
-        for label, option in options:
-            self.combo.addItem(label)
-            self.values.append(option)
+        self._populate(options, empty)
         self.combo.blockSignals(False)
 
     def refresh_options(self) -> None:
