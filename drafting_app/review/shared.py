@@ -169,13 +169,19 @@ def _break_if_stale(path: Path) -> None:
     except FileNotFoundError:
         return
     if age > STALE_LOCK_SECONDS or _dead_here(path):
-        # rename first: of two programs breaking the same lock, only one succeeds
-        broken = path.with_name(f"{path.name}.{os.getpid()}.broken")
-        try:
-            os.rename(path, broken)
-        except OSError:
-            return
-        broken.unlink(missing_ok=True)
+        _break(path)
+
+
+def _break(path: Path) -> bool:
+    """Remove a lock; False when another program broke it first (or it cannot be removed)."""
+    # rename first: of two programs breaking the same lock, only one succeeds
+    broken = path.with_name(f"{path.name}.{os.getpid()}.broken")
+    try:
+        os.rename(path, broken)
+    except OSError:
+        return False
+    broken.unlink(missing_ok=True)
+    return True
 
 
 def save_files(
@@ -324,10 +330,8 @@ def _dead_locks(library: Path) -> list[Path]:
         except OSError:
             continue
         for lock in locks:
-            if lock.is_file() and not lock.is_symlink() and _dead_here(lock):
-                _break_if_stale(lock)
-                if not lock.exists():
-                    removed.append(lock)
+            if lock.is_file() and not lock.is_symlink() and _dead_here(lock) and _break(lock):
+                removed.append(lock)
     return removed
 
 
