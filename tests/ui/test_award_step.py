@@ -94,6 +94,17 @@ def add_holder(qtbot: QtBot, holders: TableEditor, name: str, siret: str, kind: 
         type_text(qtbot, cell(holders, row, "amount"), amount)
 
 
+def notified_with_a_lot(qtbot: QtBot, window: MainWindow,
+                        folder: Path) -> tuple[DossierEditor, TableEditor]:
+    """The tender example on its award step, notified, with one awarded lot's row added."""
+    editor = open_copy(window, folder, TENDER_EXAMPLE)
+    award_step(editor)
+    type_text(qtbot, field(editor, "award.notification_date"), "15/03/2027")
+    lots = table(editor, "award.lots")
+    lots.add_row()
+    return editor, lots
+
+
 def fill_two_lots(qtbot: QtBot, editor: DossierEditor) -> None:
     """Lot 1 to one SIAE; lot 2 to two co-holders (a severally liable group)."""
     award_step(editor)
@@ -276,11 +287,7 @@ def test_once_started_the_required_fields_are_asked_for(
 def test_co_holder_shares_that_miss_the_lot_amount_are_said_on_the_lot(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
-    editor = open_copy(window, tmp_path, TENDER_EXAMPLE)
-    award_step(editor)
-    type_text(qtbot, field(editor, "award.notification_date"), "15/03/2027")
-    lots = table(editor, "award.lots")
-    lots.add_row()
+    editor, lots = notified_with_a_lot(qtbot, window, tmp_path)
     type_text(qtbot, cell(lots, 0, "amount"), "45 000")
     holders = holders_of(lots, 0)
     add_holder(qtbot, holders, "ESAT du Val", "77889900100011", "ESAT", "15 000")
@@ -301,11 +308,7 @@ def test_co_holder_shares_that_miss_the_lot_amount_are_said_on_the_lot(
 def test_the_lot_is_chosen_among_the_tender_lots_and_follows_them(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
-    editor = open_copy(window, tmp_path, TENDER_EXAMPLE)
-    award_step(editor)
-    type_text(qtbot, field(editor, "award.notification_date"), "15/03/2027")
-    lots = table(editor, "award.lots")
-    lots.add_row()
+    editor, lots = notified_with_a_lot(qtbot, window, tmp_path)
     choice = cell(lots, 0, "lot")
     assert isinstance(choice, ChoiceEditor)
     assert [choice.combo.itemText(i) for i in range(choice.combo.count())] == [
