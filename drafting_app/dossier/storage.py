@@ -139,7 +139,16 @@ def read_json(text: str, path: Path) -> Any:
 
 def parse_dossier(text: str, path: Path) -> Dossier:
     """Validate a dossier's JSON text; every problem is reported with its field path."""
-    data = read_json(text, path)
+    return validate_dossier(read_json(text, path), path)
+
+
+def validate_dossier(data: Any, path: Path) -> Dossier:
+    """Validate a dossier file's data as `read_json` returns it (already shape-checked).
+
+    Every problem is reported with its field path. The data must come from `read_json`:
+    its shape check refuses nesting deeper than `MAX_DEPTH`, so validation never recurses
+    too deep.
+    """
     if not isinstance(data, dict):
         raise DossierError(path, ["le fichier doit contenir un objet JSON { … }"])
     version = data.get("schema_version")
@@ -162,9 +171,6 @@ def parse_dossier(text: str, path: Path) -> Dossier:
             where = format_loc(loc)
             problems.append(f"« {where} » : {message}" if where else message)
         raise DossierError(path, problems, data) from None
-    except RecursionError:
-        raise DossierError(path, ["valeur imbriquée trop profondément : ce n’est pas un "
-                                  "dossier Clausier"]) from None
 
 
 def _schema_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
