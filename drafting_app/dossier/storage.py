@@ -19,8 +19,9 @@ from drafting_app.files.reading import MAX_DOSSIER_BYTES, FileRefused, read_limi
 class DossierError(Exception):
     """A dossier file that cannot be used; `problems` are French lines naming the field.
 
-    `data` holds the file's JSON object when the file could be read but is not a valid
-    dossier (the app then opens it as an incomplete draft); None when it could not be read.
+    `data` holds the file's JSON object, as it is in the file (not migrated), when the file
+    could be read but is not a valid dossier (the app then opens it as an incomplete draft);
+    None when it could not be read.
     """
 
     def __init__(self, path: Path, problems: list[str], data: dict[str, Any] | None = None
@@ -162,15 +163,14 @@ def validate_dossier(data: Any, path: Path) -> Dossier:
              f"{version}, cette version lit jusqu’au schéma {SCHEMA_VERSION}) : mettez Clausier "
              "à jour"],
         )
-    data = migrate(data)
     try:
-        return Dossier.model_validate(data)
+        return Dossier.model_validate(migrate(data))
     except ValidationError as exc:
         problems = []
         for loc, message in describe_validation_error(exc):
             where = format_loc(loc)
             problems.append(f"« {where} » : {message}" if where else message)
-        raise DossierError(path, problems, data) from None
+        raise DossierError(path, problems, data) from None  # the data as in the file
 
 
 def _schema_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
