@@ -199,7 +199,7 @@ def read_dossier_text(path: Path) -> str:
     except FileRefused as exc:
         if exc.missing:
             raise DossierError(path, ["fichier introuvable : vérifiez le chemin"]) from None
-        if "UTF-8" in exc.reason:
+        if exc.not_utf8:
             raise DossierError(path, ["le fichier n’est pas du texte UTF-8 : est-ce bien un "
                                       "dossier Clausier (.json) ?"]) from None
         raise DossierError(path, [exc.reason]) from None
