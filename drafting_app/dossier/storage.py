@@ -19,8 +19,9 @@ from drafting_app.files.reading import MAX_DOSSIER_BYTES, FileRefused, read_limi
 class DossierError(Exception):
     """A dossier file that cannot be used; `problems` are French lines naming the field.
 
-    `data` holds the file's JSON object when the file could be read but is not a valid
-    dossier (the app then opens it as an incomplete draft); None when it could not be read.
+    `data` holds the file's JSON object, as it is in the file (not migrated), when the file
+    could be read but is not a valid dossier (the app then opens it as an incomplete draft);
+    None when it could not be read.
     """
 
     def __init__(self, path: Path, problems: list[str], data: dict[str, Any] | None = None
@@ -139,7 +140,16 @@ def read_json(text: str, path: Path) -> Any:
 
 def parse_dossier(text: str, path: Path) -> Dossier:
     """Validate a dossier's JSON text; every problem is reported with its field path."""
-    data = read_json(text, path)
+    return validate_dossier(read_json(text, path), path)
+
+
+def validate_dossier(data: Any, path: Path) -> Dossier:
+    """Validate a dossier file's data as `read_json` returns it (already shape-checked).
+
+    Every problem is reported with its field path. The data must come from `read_json`:
+    its shape check refuses nesting deeper than `MAX_DEPTH`, so validation never recurses
+    too deep.
+    """
     if not isinstance(data, dict):
         raise DossierError(path, ["le fichier doit contenir un objet JSON { … }"])
     version = data.get("schema_version")
@@ -153,18 +163,14 @@ def parse_dossier(text: str, path: Path) -> Dossier:
              f"{version}, cette version lit jusqu’au schéma {SCHEMA_VERSION}) : mettez Clausier "
              "à jour"],
         )
-    data = migrate(data)
     try:
-        return Dossier.model_validate(data)
+        return Dossier.model_validate(migrate(data))
     except ValidationError as exc:
         problems = []
         for loc, message in describe_validation_error(exc):
             where = format_loc(loc)
             problems.append(f"« {where} » : {message}" if where else message)
-        raise DossierError(path, problems, data) from None
-    except RecursionError:
-        raise DossierError(path, ["valeur imbriquée trop profondément : ce n’est pas un "
-                                  "dossier Clausier"]) from None
+        raise DossierError(path, problems, data) from None  # the data as in the file
 
 
 def _schema_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
@@ -193,7 +199,7 @@ def read_dossier_text(path: Path) -> str:
     except FileRefused as exc:
         if exc.missing:
             raise DossierError(path, ["fichier introuvable : vérifiez le chemin"]) from None
-        if "UTF-8" in exc.reason:
+        if exc.not_utf8:
             raise DossierError(path, ["le fichier n’est pas du texte UTF-8 : est-ce bien un "
                                       "dossier Clausier (.json) ?"]) from None
         raise DossierError(path, [exc.reason]) from None

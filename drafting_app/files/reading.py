@@ -20,11 +20,13 @@ _MB = 1024 * 1024
 class FileRefused(Exception):
     """A file that is not read: what is wrong with it, in French (the path is not included)."""
 
-    def __init__(self, path: Path, reason: str, missing: bool = False) -> None:
+    def __init__(self, path: Path, reason: str, missing: bool = False,
+                 not_utf8: bool = False) -> None:
         super().__init__(reason)
         self.path = path
         self.reason = reason
         self.missing = missing
+        self.not_utf8 = not_utf8
 
 
 def _size(count: int) -> str:
@@ -108,4 +110,4 @@ def read_limited_text(path: Path, limit: int) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise FileRefused(path, f"le fichier n’est pas du texte UTF-8 (octet {exc.start + 1}) : "
-                          "enregistrez-le en UTF-8") from None
+                          "enregistrez-le en UTF-8", not_utf8=True) from None

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from drafting_app.dossier.storage import (
     DossierError,
-    parse_dossier,
     read_dossier_text,
     read_json,
+    validate_dossier,
 )
 from drafting_app.followup.considerations import Context
 from drafting_app.followup.records import (
@@ -83,15 +83,14 @@ def _read(path: Path, relative: str, context: Context) -> tuple[str, str | None,
         text = read_dossier_text(path)
     except DossierError as exc:
         return "error", None, json.dumps(exc.problems, ensure_ascii=False)
+    try:  # line and column of a syntax error; huge integers, deep nesting: never a traceback
+        raw = read_json(text, path)
+    except DossierError as exc:
+        return "error", None, json.dumps(exc.problems, ensure_ascii=False)
+    if not (isinstance(raw, dict) and "schema_version" in raw):
+        return "other", None, ""  # another kind of JSON file (a settings file…)
     try:
-        raw = read_json(text, path)  # huge integers, deep nesting: French, never a traceback
-    except DossierError:
-        raw = None  # parse_dossier gives the French message with line and column
-    else:
-        if not (isinstance(raw, dict) and "schema_version" in raw):
-            return "other", None, ""  # another kind of JSON file (a settings file…)
-    try:
-        dossier = parse_dossier(text, path)
+        dossier = validate_dossier(raw, path)
     except DossierError as exc:
         return "error", None, json.dumps(exc.problems, ensure_ascii=False)
     record = record_of(dossier, relative, context)

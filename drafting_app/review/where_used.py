@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drafting_app.dossier.model import Dossier
-from drafting_app.dossier.storage import DossierError, load_dossier, read_dossier_data
+from drafting_app.dossier.storage import DossierError, read_dossier_data, validate_dossier
 from drafting_app.wording.library import Library
 
 
@@ -57,26 +57,23 @@ def _dossier_files(folder: Path) -> Iterator[Path]:
             yield path
 
 
-def _not_a_dossier(path: Path) -> bool:
-    """A readable JSON file of another kind (no `schema_version`): skipped silently."""
-    try:
-        data = read_dossier_data(path)  # size-limited, regular files only, any JSON
-    except DossierError:
-        return False  # load_dossier explains what is wrong with it
-    return not (isinstance(data, dict) and "schema_version" in data)
-
-
 def where_used(clause_id: str, folder: Path, current_version: int | None) -> UsageReport:
     """Every saved dossier under `folder` (recursively) that chose the clause."""
     usages: list[Usage] = []
     unreadable: list[tuple[Path, tuple[str, ...]]] = []
     scanned = 0
     for path in _dossier_files(folder):
-        if _not_a_dossier(path):
+        try:  # size-limited, regular files only, any JSON
+            data = read_dossier_data(path)
+        except DossierError as exc:
+            scanned += 1
+            unreadable.append((path, tuple(exc.problems)))
             continue
+        if not (isinstance(data, dict) and "schema_version" in data):
+            continue  # a readable JSON file of another kind: skipped silently
         scanned += 1
         try:
-            dossier = load_dossier(path)
+            dossier = validate_dossier(data, path)
         except DossierError as exc:
             unreadable.append((path, tuple(exc.problems)))
             continue

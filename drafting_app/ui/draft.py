@@ -14,7 +14,6 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -193,12 +192,8 @@ def stamp_draft_versions(draft: dict[str, Any], library: Library) -> None:
             entry["version"] = library.clauses[str(entry["id"])].meta.version
 
 
-def read_draft_file(path: Path) -> dict[str, Any] | None:
+def loose_draft(data: Any) -> dict[str, Any] | None:
     """A dossier file's data when it is a JSON table with a known kind, even if incomplete."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return None
     if not isinstance(data, dict) or data.get("kind") not in {k.value for k in DossierKind}:
         return None
     return data

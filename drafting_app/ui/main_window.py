@@ -523,7 +523,7 @@ class MainWindow(QMainWindow):
     def open_path(self, path: Path, as_copy: bool = False) -> bool:
         """Open a dossier file; an incomplete one opens with its problems listed."""
         from drafting_app.dossier.storage import DossierError, load_dossier
-        from drafting_app.ui.draft import dossier_draft, read_draft_file
+        from drafting_app.ui.draft import dossier_draft, loose_draft
 
         _ = self._
         problems: list[str] = []
@@ -531,7 +531,7 @@ class MainWindow(QMainWindow):
             draft = dossier_draft(load_dossier(path))
         except DossierError as exc:
             # only a readable JSON table opens as an incomplete draft (not a FIFO, a huge file…)
-            loose = read_draft_file(path) if exc.data is not None else None
+            loose = loose_draft(exc.data)
             if loose is None:
                 QMessageBox.warning(
                     self, _("Ouvrir un dossier"),
